@@ -1,0 +1,57 @@
+// `npm start`: the API on http://localhost:8787 with local D1, Queues, R2 and
+// Durable Objects, migrations applied, and the per-minute cron tick firing.
+// `wrangler dev` does not fire Cron Triggers by itself, so this script drives
+// its /__scheduled endpoint at every minute boundary, as Cloudflare would.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+
+const PORT = process.env.PORT ?? "8787";
+const BASE = `http://127.0.0.1:${PORT}`;
+
+if (!existsSync(".dev.vars")) {
+  copyFileSync(".dev.vars.example", ".dev.vars");
+  console.log("[start] created .dev.vars from .dev.vars.example (development secrets)");
+}
+
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "true" } });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1"], { stdio: "inherit" });
+const stop = () => {
+  dev.kill("SIGINT");
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+async function fire() {
+  try {
+    const res = await fetch(`${BASE}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+    if (!res.ok) console.error(`[ticker] tick answered ${res.status}`);
+  } catch (e) {
+    console.error(`[ticker] tick failed: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+function scheduleNext() {
+  const wait = 60_000 - (Date.now() % 60_000) + 50;
+  setTimeout(async () => {
+    await fire();
+    scheduleNext();
+  }, wait);
+}
+
+(async () => {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(`[ticker] firing the cron tick at every minute boundary against ${BASE}`);
+  await fire();
+  scheduleNext();
+})();

@@ -1,0 +1,16 @@
+import type { Context } from "hono";
+import { createDb } from "../db/client";
+import type { AppEnv } from "../env";
+import type { ServiceContext } from "../services/context";
+import { ensureOrg } from "../services/orgs";
+import { orgOf } from "./middleware/auth";
+
+/** The service context for an authenticated request (org from the credential, or X-Org-Id for the admin token). */
+export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext> {
+  const identity = c.get("identity");
+  const db = createDb(c.env.DB);
+  const now = Date.now();
+  const orgId = orgOf(identity, c.req.header("x-org-id"));
+  if (!identity.orgId) await ensureOrg(db, orgId, now);
+  return { db, orgId, actor: identity.subject, now, queue: c.env.RUNS };
+}

@@ -1,0 +1,129 @@
+import { z } from "@hono/zod-openapi";
+import { RUN_STATUSES, RUN_TRIGGERS } from "../../domain/run";
+import { BACKOFFS, CATCHUP_POLICIES, OVERLAP_POLICIES, SCHEDULE_KINDS, TASK_STATUSES, TASK_TYPES } from "../../domain/task";
+import { RetrySchema, ScheduleSchema, TaskInputSchema, TaskPatchSchema } from "../../domain/task-schema";
+
+// Public shapes of /v1. Instants are ISO-8601 UTC strings.
+const instant = z.string().openapi({ format: "date-time", example: "2026-03-11T07:00:00.000Z" });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "invalid_cron" }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      request_id: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+export const RunSchema = z
+  .object({
+    id: z.string().uuid(),
+    task_id: z.string().uuid(),
+    trigger: z.enum(RUN_TRIGGERS),
+    attempt: z.number().int(),
+    status: z.enum(RUN_STATUSES),
+    reason: z.string().nullable(),
+    scheduled_for: instant,
+    retry_of: z.string().nullable(),
+    input: z.unknown(),
+    result: z.unknown(),
+    error: z.string().nullable(),
+    targets: z.unknown(),
+    final: z.boolean(),
+    created_at: instant,
+    started_at: instant.nullable(),
+    finished_at: instant.nullable(),
+    duration_ms: z.number().int().nullable(),
+  })
+  .openapi("Run");
+
+export const TaskSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    description: z.string().nullable(),
+    project_id: z.string().nullable(),
+    agent_id: z.string().nullable(),
+    type: z.enum(TASK_TYPES),
+    parameters: z.record(z.string(), z.unknown()),
+    schedule: ScheduleSchema,
+    status: z.enum(TASK_STATUSES),
+    enabled: z.boolean(),
+    retry: z.object({
+      max_retries: z.number().int(),
+      delay_seconds: z.number().int(),
+      backoff: z.enum(BACKOFFS),
+      max_delay_seconds: z.number().int(),
+    }),
+    timeout_seconds: z.number().int(),
+    priority: z.number().int(),
+    dedupe_key: z.string().nullable(),
+    dedupe_window_seconds: z.number().int().nullable(),
+    concurrency_key: z.string().nullable(),
+    concurrency_limit: z.number().int(),
+    overlap_policy: z.enum(OVERLAP_POLICIES),
+    catchup: z.enum(CATCHUP_POLICIES),
+    catchup_window_seconds: z.number().int(),
+    on_success_url: z.string().nullable(),
+    on_failure_url: z.string().nullable(),
+    snoozed_until: instant.nullable(),
+    snooze_reason: z.string().nullable(),
+    skip_next: z.number().int(),
+    next_run_at: instant.nullable(),
+    last_run_at: instant.nullable(),
+    last_status: z.string().nullable(),
+    created_by: z.string(),
+    created_at: instant,
+    updated_at: instant,
+    latest_runs: z.array(RunSchema).optional(),
+  })
+  .openapi("Task");
+
+export const TaskCreateSchema = TaskInputSchema.openapi("TaskInput");
+export const TaskPatchBodySchema = TaskPatchSchema.openapi("TaskPatch");
+export { RetrySchema, ScheduleSchema };
+
+export const TaskListSchema = z
+  .object({ tasks: z.array(TaskSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi("TaskList");
+export const RunListSchema = z
+  .object({ runs: z.array(RunSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi("RunList");
+
+export const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, at most 200" }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+export const TaskListQuery = z.object({
+  status: z.enum(TASK_STATUSES).optional(),
+  type: z.enum(TASK_TYPES).optional(),
+  enabled: booleanQuery.optional(),
+  project_id: z.string().max(100).optional(),
+  agent_id: z.string().max(200).optional(),
+  schedule_kind: z.enum(SCHEDULE_KINDS).optional(),
+  created_by: z.string().max(200).optional(),
+  q: z.string().max(200).optional().openapi({ description: "Substring of the name, case-insensitive" }),
+  ...PageQuery,
+});
+export const RunListQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), ...PageQuery });
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+export const errorResponses = {
+  400: json(ErrorSchema, "The input is invalid; the message says what to fix"),
+  401: json(ErrorSchema, "Missing or invalid credential"),
+  403: json(ErrorSchema, "The credential lacks the scope this route needs"),
+  404: json(ErrorSchema, "Not found (or in another organization)"),
+  409: json(ErrorSchema, "Conflicts with the task's state or another task's name"),
+} as const;
+export const body = <T extends z.ZodType>(schema: T, required = true) => ({
+  content: { "application/json": { schema } },
+  required,
+});

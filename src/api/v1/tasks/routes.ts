@@ -1,0 +1,112 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../../middleware/auth";
+import { OVERLAP_POLICIES } from "../../../domain/task";
+import {
+  ErrorSchema,
+  IdParam,
+  RunListQuery,
+  RunListSchema,
+  RunSchema,
+  TaskCreateSchema,
+  TaskListQuery,
+  TaskListSchema,
+  TaskPatchBodySchema,
+  TaskSchema,
+  body,
+  errorResponses,
+  json,
+} from "../schemas";
+
+const read = requireScope("tasks:read");
+const write = requireScope("tasks:write");
+const tags = ["Tasks"];
+const ifMatch = z.object({ "if-match": z.string().max(200).optional().openapi({ description: "ETag from a previous read; 412 if the task changed since" }) });
+
+export const createTaskRoute = createRoute({
+  method: "post", path: "/v1/tasks", tags, middleware: write, summary: "Create a task",
+  request: { body: body(TaskCreateSchema) },
+  responses: { 201: json(TaskSchema, "The task"), ...errorResponses },
+});
+export const listTasksRoute = createRoute({
+  method: "get", path: "/v1/tasks", tags, middleware: read, summary: "List tasks",
+  request: { query: TaskListQuery },
+  responses: { 200: json(TaskListSchema, "One page of tasks and the total that match"), ...errorResponses },
+});
+export const getTaskRoute = createRoute({
+  method: "get", path: "/v1/tasks/{id}", tags, middleware: read, summary: "Get a task with its latest runs",
+  request: { params: IdParam },
+  responses: { 200: json(TaskSchema, "The task; ETag header for If-Match"), ...errorResponses },
+});
+export const replaceTaskRoute = createRoute({
+  method: "put", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Replace a task",
+  request: { params: IdParam, headers: ifMatch, body: body(TaskCreateSchema) },
+  responses: { 200: json(TaskSchema, "The task"), 412: json(ErrorSchema, "If-Match does not match"), ...errorResponses },
+});
+export const patchTaskRoute = createRoute({
+  method: "patch", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Change some fields of a task",
+  request: { params: IdParam, headers: ifMatch, body: body(TaskPatchBodySchema) },
+  responses: { 200: json(TaskSchema, "The task"), 412: json(ErrorSchema, "If-Match does not match"), ...errorResponses },
+});
+export const deleteTaskRoute = createRoute({
+  method: "delete", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Delete a task",
+  request: { params: IdParam, headers: ifMatch },
+  responses: { 204: { description: "Deleted" }, ...errorResponses },
+});
+
+const action = (path: string, summary: string) =>
+  createRoute({
+    method: "post", path: `/v1/tasks/{id}/${path}`, tags, middleware: write, summary,
+    request: { params: IdParam },
+    responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
+  });
+
+export const ToggleBody = z.strictObject({ enabled: z.boolean().optional() }).openapi("ToggleInput");
+export const SnoozeBody = z
+  .strictObject({
+    delay_seconds: z.number().int().min(1).max(604_800).optional(),
+    until: z.string().max(64).optional(),
+    reason: z.string().max(500).nullable().optional(),
+  })
+  .openapi("SnoozeInput");
+export const SkipBody = z.strictObject({ count: z.number().int().min(0).max(1000) }).openapi("SkipInput");
+export const BackfillBody = z
+  .strictObject({ start: z.string().max(64), end: z.string().max(64), overlap_policy: z.enum(OVERLAP_POLICIES).optional() })
+  .openapi("BackfillInput");
+export const RunBody = z.strictObject({ input: z.unknown().optional() }).openapi("RunInput");
+
+export const toggleRoute = createRoute({
+  method: "post", path: "/v1/tasks/{id}/toggle", tags, middleware: write, summary: "Enable or disable (without a body: flip)",
+  request: { params: IdParam, body: body(ToggleBody, false) },
+  responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
+});
+export const pauseRoute = action("pause", "Pause: no scheduled runs until resumed");
+export const resumeRoute = action("resume", "Resume a paused or snoozed task");
+export const cancelRoute = action("cancel", "Cancel for good (queued runs are canceled too)");
+export const snoozeRoute = createRoute({
+  method: "post", path: "/v1/tasks/{id}/snooze", tags, middleware: write, summary: "Hold the task for a while; it resumes by itself",
+  request: { params: IdParam, body: body(SnoozeBody) },
+  responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
+});
+export const skipRoute = createRoute({
+  method: "post", path: "/v1/tasks/{id}/skip", tags, middleware: write, summary: "Skip the next N occurrences",
+  request: { params: IdParam, body: body(SkipBody) },
+  responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
+});
+export const runRoute = createRoute({
+  method: "post", path: "/v1/tasks/{id}/run", tags, middleware: write, summary: "Run now, in the background",
+  request: { params: IdParam, body: body(RunBody, false) },
+  responses: { 202: json(RunSchema, "The queued run"), ...errorResponses },
+});
+export const backfillRoute = createRoute({
+  method: "post", path: "/v1/tasks/{id}/backfill", tags, middleware: write, summary: "One run per past occurrence in a window (at most 1000)",
+  request: { params: IdParam, body: body(BackfillBody) },
+  responses: {
+    202: json(z.object({ occurrences: z.number().int(), created: z.number().int(), runs: z.array(RunSchema) }).openapi("BackfillResult"), "Runs queued"),
+    ...errorResponses,
+  },
+});
+export const taskRunsRoute = createRoute({
+  method: "get", path: "/v1/tasks/{id}/runs", tags, middleware: read, summary: "A task's runs, newest first",
+  request: { params: IdParam, query: RunListQuery },
+  responses: { 200: json(RunListSchema, "One page of runs"), ...errorResponses },
+});

@@ -1,0 +1,69 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { DomainError } from "./domain/errors";
+import type { AppEnv } from "./env";
+import { renderError } from "./api/errors";
+import { authn } from "./api/middleware/auth";
+import { requestId } from "./api/middleware/request-id";
+import { validationHook } from "./api/validation";
+import { adminRouter } from "./api/v1/admin";
+import { miscRouter } from "./api/v1/misc";
+import { tasksRouter } from "./api/v1/tasks/handlers";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** A body that is not JSON is refused up front, so it can never be read as `{}`. */
+const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
+    const length = Number(c.req.header("content-length") ?? "0");
+    const hasBody = length > 0 || c.req.header("transfer-encoding") !== undefined;
+    const type = c.req.header("content-type") ?? "";
+    if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+      throw new DomainError("unsupported_media_type", "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
+    }
+  }
+  await next();
+});
+
+/** The HTTP face: native /v1 routes, health, and the OpenAPI document with its rendered reference. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use("*", requestId);
+  app.onError((err, c) => renderError(c, err));
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}`, request_id: c.get("requestId") } }, 404),
+  );
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "A JWT (HS256/RS256/ES256), an API key (tk_…), or the admin token. API keys also work as `UserKey <key>` or `X-API-Key`.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Tasks API", version: "1.0.0", description: "Scheduled tasks on Cloudflare Workers: cron, RRULE, once, delayed and event schedules." },
+    security: [{ bearer: [] }],
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tasks API reference" }));
+
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError("payload_too_large", "payload_too_large", "the body is larger than 256 KiB");
+      },
+    }),
+  );
+  app.use("/v1/*", jsonBodiesOnly);
+  app.use("/v1/*", authn);
+
+  // Mounted routers, in one visible list.
+  app.route("/", tasksRouter);
+  app.route("/", miscRouter);
+  app.route("/", adminRouter);
+  return app;
+}

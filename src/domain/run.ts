@@ -1,0 +1,28 @@
+export const RUN_TRIGGERS = ["schedule", "manual", "retry", "event", "catchup", "backfill"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "timed_out", "canceled", "skipped"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Why an occurrence was recorded as skipped instead of run. */
+export const SKIP_REASONS = ["overlap", "dedupe", "catchup_window", "skip_next", "dst"] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** One execution (or recorded non-execution) of a task. Instants are epoch ms. */
+export type Run = {
+  id: string;
+  task_id: string;
+  trigger: RunTrigger;
+  attempt: number;
+  status: RunStatus;
+  reason: string | null;
+  scheduled_for: number;
+  retry_of: string | null;
+  input: unknown;
+  result: unknown;
+  error: string | null;
+  targets: unknown;
+  final: boolean;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+};

@@ -1,0 +1,127 @@
+/**
+ * Fire times of an RRULE in a time zone. The rrule library runs in "floating" mode (dtstart
+ * is a Date whose UTC fields are the local wall clock, no tzid), so it yields wall times; each
+ * is mapped to instants by the same resolver as cron.
+ *
+ * The library iterates period by period from dtstart and only looks at its end conditions
+ * when a period yields a date, so a rule that never matches would run to the year 9999.
+ * Three things keep every search bounded:
+ * - rules that would loop inside the library are refused first (unreachableReason);
+ * - without COUNT, dtstart is moved forward by whole periods to just before `after`
+ *   (this keeps INTERVAL alignment and the defaults the library takes from dtstart);
+ * - the number of periods is capped at what spans the search horizon (periodBudget, capPeriods).
+ */
+import { Frequency, RRule, Weekday } from "rrule";
+import type { Options } from "rrule";
+import { Collector } from "./collect";
+import { WallResolver } from "./resolve";
+import { minutelyMinutes, unreachableReason } from "./rrule";
+import type { RruleSpec } from "./rrule";
+import { wallAt } from "./timezone";
+import { DAY_MS, HOUR_MS, MINUTE_MS, SEARCH_HORIZON_DAYS } from "./types";
+import type { DstPolicy, Occurrence } from "./types";
+
+/** Library options for the spec (MINUTELY with BYHOUR is run as the equivalent HOURLY rule). */
+function libraryOptions(spec: RruleSpec, tz: string, dtstart: number): Partial<Options> {
+  const opts: Partial<Options> = { freq: spec.freq, interval: spec.step, tzid: null };
+  if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0) {
+    // The library's MINUTELY stepping can loop forever with BYHOUR; with INTERVAL dividing 60
+    // the same minutes of every hour are reached, which HOURLY;BYMINUTE expresses exactly.
+    opts.freq = Frequency.HOURLY;
+    opts.interval = 1;
+    opts.byminute = minutelyMinutes(spec, dtstart);
+  } else if (spec.byminute.length > 0) {
+    opts.byminute = spec.byminute;
+  }
+  if (spec.count !== null) opts.count = spec.count;
+  if (spec.until !== null) opts.until = new Date(spec.until.utc ? wallAt(tz, spec.until.ms) : spec.until.ms);
+  if (spec.wkst !== null) opts.wkst = spec.wkst;
+  if (spec.bymonth.length > 0) opts.bymonth = spec.bymonth;
+  if (spec.bymonthday.length > 0) opts.bymonthday = spec.bymonthday;
+  if (spec.byyearday.length > 0) opts.byyearday = spec.byyearday;
+  if (spec.byweekno.length > 0) opts.byweekno = spec.byweekno;
+  if (spec.byday.length > 0) opts.byweekday = spec.byday.map((d) => new Weekday(d.weekday, d.n ?? undefined));
+  if (spec.byhour.length > 0) opts.byhour = spec.byhour;
+  if (spec.bysetpos.length > 0) opts.bysetpos = spec.bysetpos;
+  return opts;
+}
+
+/** The shortest span one period of `freq` x `interval` advances the library's counter by. */
+function minPeriodMs(freq: Frequency, interval: number): number {
+  const unit: Record<number, number> = {
+    [Frequency.YEARLY]: 365 * DAY_MS, [Frequency.MONTHLY]: 28 * DAY_MS, [Frequency.WEEKLY]: 7 * DAY_MS,
+    [Frequency.DAILY]: DAY_MS, [Frequency.HOURLY]: HOUR_MS, [Frequency.MINUTELY]: MINUTE_MS,
+  };
+  return (unit[freq] ?? DAY_MS) * interval;
+}
+
+/** Thrown from inside the library to end a search that has covered the horizon. */
+const STOP = new Error("rrule search horizon reached");
+
+/**
+ * Makes the library give up after `periods` periods: its loop reads options.interval once up
+ * front and twice per period (the stop check and the step), so the read after the budget throws.
+ */
+function capPeriods(rule: RRule, periods: number): void {
+  const options = rule.options;
+  const interval = options.interval;
+  const limit = 1 + 2 * periods;
+  let reads = 0;
+  Object.defineProperty(options, "interval", {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      if (++reads > limit) throw STOP;
+      return interval;
+    },
+  });
+}
+
+/**
+ * How many library periods a search may take. A period of the daily-or-longer frequencies
+ * spans at least minPeriodMs, so the span divided by it suffices. HOURLY and MINUTELY steps
+ * are short, but each one either yields a date (these take no BYSETPOS) or is a day the
+ * BY parts filter out, which the library leaves in one step: so the days of the span, plus
+ * the dates before `after` (or up to COUNT), plus `count`, plus 4 days' worth of dates for
+ * the settling margin and for DST gap times that collapse or are skipped.
+ */
+function periodBudget(
+  spec: RruleSpec, freq: Frequency, interval: number, start: number, after: number, lastWall: number, count: number,
+): number {
+  const period = minPeriodMs(freq, interval);
+  const byPeriod = Math.ceil((lastWall - start) / period) + 3;
+  if (freq !== Frequency.HOURLY && freq !== Frequency.MINUTELY) return byPeriod;
+  const before = spec.count ?? Math.ceil(Math.max(0, after + 15 * HOUR_MS - start) / period);
+  const byDate = Math.ceil((lastWall - start) / DAY_MS) + 3 + before + count + Math.ceil((4 * DAY_MS) / period);
+  return Math.min(byPeriod, byDate);
+}
+
+/**
+ * The first `count` runs of the rule strictly after `after` in `tz` (skipped gap entries
+ * included, not counted), starting from local `dtstart` (wall ms), within the search horizon.
+ */
+export function rruleOccurrences(
+  spec: RruleSpec, tz: string, policy: DstPolicy, dtstart: number, after: number, count: number,
+): Occurrence[] {
+  if (unreachableReason(spec, dtstart) !== null) return [];
+  const lastWall = after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS;
+  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall);
+  const opts = libraryOptions(spec, tz, dtstart);
+  const freq = opts.freq ?? spec.freq;
+  const interval = opts.interval ?? spec.step;
+  let start = dtstart;
+  const fastForward = spec.count === null && freq !== Frequency.YEARLY && freq !== Frequency.MONTHLY;
+  if (fastForward) {
+    const period = minPeriodMs(freq, interval); // exact for WEEKLY, DAILY, HOURLY, MINUTELY
+    const periods = Math.floor((after - 15 * HOUR_MS - 2 * DAY_MS - dtstart) / period);
+    if (periods > 0) start = dtstart + periods * period;
+  }
+  const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
+  capPeriods(rule, periodBudget(spec, freq, interval, start, after, lastWall, count));
+  try {
+    rule.all((date) => collector.push(date.getTime()));
+  } catch (err) {
+    if (err !== STOP) throw err;
+  }
+  return collector.result();
+}

@@ -1,0 +1,28 @@
+import type { TaskLock } from "./engine/lock";
+
+/** Bindings and secrets of the Worker (wrangler.toml + `.dev.vars` / `wrangler secret put`). */
+export interface Env {
+  DB: D1Database;
+  RUNS: Queue<unknown>;
+  TASK_LOCK: DurableObjectNamespace<TaskLock>;
+  BACKUPS: R2Bucket;
+  /** Bootstrap credential for /v1/api-keys, /v1/projects and other admin routes. */
+  ADMIN_TOKEN?: string;
+  /** HS256 secret for JWTs (ours from /v1/auth/token, or an identity provider's). */
+  JWT_SECRET?: string;
+  /** When set, RS256/ES256 tokens are verified against this JWKS. */
+  JWKS_URL?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  TOKEN_TTL_SECONDS?: string;
+  /** "true" lets tasks call private/loopback addresses (local development and tests). */
+  ALLOW_PRIVATE_TARGETS?: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    identity: import("./domain/identity").Identity;
+  };
+};

@@ -1,0 +1,23 @@
+import type { Run } from "../domain/run";
+import type { Task } from "../domain/task";
+
+/** What an executor reports. `retryAfterSeconds` carries a target's Retry-After. */
+export type Outcome = {
+  status: "succeeded" | "failed" | "timed_out";
+  result?: unknown;
+  error?: string;
+  targets?: unknown;
+  retryAfterSeconds?: number;
+};
+
+export type ExecContext = {
+  signal: AbortSignal;
+  /** Secrets to sign outbound bodies with (current first; next during a rotation). */
+  signingSecrets: string[];
+  allowPrivateTargets: boolean;
+};
+
+/** One executor per task type, behind this one interface. */
+export interface Executor {
+  execute(task: Task, run: Run, ctx: ExecContext): Promise<Outcome>;
+}

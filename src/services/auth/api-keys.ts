@@ -1,0 +1,95 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { apiKeys, projects } from "../../db/schema";
+import type { ApiKeyRow } from "../../db/schema";
+import { DomainError, invalid, notFound } from "../../domain/errors";
+import type { Scope } from "../../domain/identity";
+import { ensureOrg, isValidOrgId, randomSecret } from "../orgs";
+import { sha256Hex } from "./crypto";
+
+export const API_KEY_PREFIX = "tk_";
+
+/** Public view of a key: never the hash, never the key itself. */
+export type ApiKeyView = {
+  id: string;
+  name: string;
+  org: string;
+  scopes: Scope[];
+  project_id: string | null;
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+};
+
+const view = (r: ApiKeyRow): ApiKeyView => ({
+  id: r.id,
+  name: r.name,
+  org: r.orgId,
+  scopes: r.scopes.split(" ").filter(Boolean) as Scope[],
+  project_id: r.projectId,
+  prefix: r.prefix,
+  created_at: r.createdAt,
+  revoked_at: r.revokedAt,
+  last_used_at: r.lastUsedAt,
+});
+
+/** Issues a key. The plain key is returned here once and stored only as its SHA-256. */
+export async function createApiKey(
+  db: Db,
+  now: number,
+  p: { name: string; org: string; scopes: Scope[]; project_id?: string | null },
+): Promise<ApiKeyView & { key: string }> {
+  if (!isValidOrgId(p.org)) {
+    throw invalid("validation_failed", "org must be 1-100 characters of letters, digits and . _ : -", [{ path: "org", message: "invalid organization id" }]);
+  }
+  await ensureOrg(db, p.org, now);
+  if (p.project_id) {
+    const project = await db.select().from(projects).where(and(eq(projects.orgId, p.org), eq(projects.id, p.project_id))).get();
+    if (!project) throw new DomainError("invalid", "project_not_found", "Project not found", [{ path: "project_id", message: "no such project in this organization" }]);
+  }
+  const key = `${API_KEY_PREFIX}${randomSecret(24)}`;
+  const row = await db
+    .insert(apiKeys)
+    .values({
+      id: crypto.randomUUID(),
+      orgId: p.org,
+      name: p.name,
+      prefix: key.slice(0, 11),
+      hash: await sha256Hex(key),
+      scopes: [...new Set(p.scopes)].join(" "),
+      projectId: p.project_id ?? null,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  return { ...view(row), key };
+}
+
+export async function listApiKeys(db: Db, org?: string): Promise<ApiKeyView[]> {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(org ? eq(apiKeys.orgId, org) : undefined)
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(1000)
+    .all();
+  return rows.map(view);
+}
+
+/** Revokes a key: it stops working at once; its record stays for audit. */
+export async function revokeApiKey(db: Db, id: string, now: number): Promise<ApiKeyView> {
+  const row = await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning().get();
+  if (row) return view(row);
+  const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  if (!existing) throw notFound("API key");
+  return view(existing);
+}
+
+/** The live key behind a presented secret, or null. Lookup is by hash (an index), never by comparing secrets. */
+export async function findApiKey(db: Db, presented: string): Promise<ApiKeyRow | null> {
+  if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
+  const row = await db.select().from(apiKeys).where(eq(apiKeys.hash, await sha256Hex(presented))).get();
+  if (!row || row.revokedAt !== null) return null;
+  return row;
+}

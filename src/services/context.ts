@@ -1,0 +1,13 @@
+import type { Db } from "../db/client";
+
+/**
+ * What every service call needs: the database, the caller's organization (every
+ * query is scoped to it), who acts (for `created_by`), the clock, and the queue.
+ */
+export type ServiceContext = {
+  db: Db;
+  orgId: string;
+  actor: string;
+  now: number;
+  queue: Queue<unknown>;
+};

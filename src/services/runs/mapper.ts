@@ -1,0 +1,24 @@
+import type { RunRow } from "../../db/schema";
+import type { Run, RunStatus, RunTrigger } from "../../domain/run";
+
+export function rowToRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    task_id: r.taskId,
+    trigger: r.trigger as RunTrigger,
+    attempt: r.attempt,
+    status: r.status as RunStatus,
+    reason: r.reason,
+    scheduled_for: r.scheduledFor,
+    retry_of: r.retryOf,
+    input: r.input ?? null,
+    result: r.result ?? null,
+    error: r.error,
+    targets: r.targets ?? null,
+    final: r.final,
+    created_at: r.createdAt,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    duration_ms: r.durationMs,
+  };
+}

@@ -1,0 +1,31 @@
+import { and, count, desc, eq } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { runs } from "../../db/schema";
+import { notFound } from "../../domain/errors";
+import type { Run, RunStatus } from "../../domain/run";
+import type { ServiceContext } from "../context";
+import { getTask } from "../tasks/read";
+import { rowToRun } from "./mapper";
+
+export async function getRun(ctx: ServiceContext, id: string): Promise<Run> {
+  const row = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.orgId))).get();
+  if (!row) throw notFound("run");
+  return rowToRun(row);
+}
+
+/** A task's runs, newest first. */
+export async function listTaskRuns(
+  ctx: ServiceContext,
+  taskId: string,
+  f: { status?: RunStatus; limit: number; offset: number },
+): Promise<{ runs: Run[]; total: number }> {
+  await getTask(ctx, taskId);
+  const where: SQL[] = [eq(runs.taskId, taskId), eq(runs.orgId, ctx.orgId)];
+  if (f.status) where.push(eq(runs.status, f.status));
+  const cond = and(...where);
+  const [page, totals] = await ctx.db.batch([
+    ctx.db.select().from(runs).where(cond).orderBy(desc(runs.createdAt), desc(runs.id)).limit(f.limit).offset(f.offset),
+    ctx.db.select({ n: count() }).from(runs).where(cond),
+  ]);
+  return { runs: page.map(rowToRun), total: totals[0]?.n ?? 0 };
+}

@@ -1,0 +1,38 @@
+import { isUniqueViolation } from "../../db/client";
+import { tasks } from "../../db/schema";
+import { conflict } from "../../domain/errors";
+import type { Task, TaskInput } from "../../domain/task";
+import type { ServiceContext } from "../context";
+import { rowToTask, specColumns } from "./mapper";
+import { computeNextRunAt, resolveSpec } from "./spec";
+
+export const nameTaken = (name: string) =>
+  conflict("name_taken", `a task named "${name}" already exists in this organization; choose another name`);
+
+/** Creates a task. The name's uniqueness is enforced by a unique index, so concurrent creates give one winner. */
+export async function createTask(ctx: ServiceContext, input: TaskInput): Promise<Task> {
+  const spec = await resolveSpec(ctx, input);
+  const status = spec.enabled ? "active" : "paused";
+  const nextRunAt = computeNextRunAt({ schedule: spec.schedule, status, snoozedUntil: null, anchor: ctx.now }, ctx.now);
+  try {
+    const row = await ctx.db
+      .insert(tasks)
+      .values({
+        id: crypto.randomUUID(),
+        orgId: ctx.orgId,
+        ...specColumns(spec),
+        scheduleAnchorAt: ctx.now,
+        status,
+        nextRunAt,
+        createdBy: ctx.actor,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning()
+      .get();
+    return rowToTask(row);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(spec.name);
+    throw e;
+  }
+}

@@ -1,0 +1,65 @@
+import { and, count, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { runs, tasks } from "../../db/schema";
+import { notFound } from "../../domain/errors";
+import type { Task, TaskStatus, TaskType } from "../../domain/task";
+import type { ServiceContext } from "../context";
+import { rowToTask } from "./mapper";
+import { rowToRun } from "../runs/mapper";
+import type { Run } from "../../domain/run";
+
+/** A live (not deleted) task of the caller's organization, or NotFound. */
+export async function getTask(ctx: ServiceContext, id: string): Promise<Task> {
+  const row = await ctx.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, id), eq(tasks.orgId, ctx.orgId), isNull(tasks.deletedAt)))
+    .get();
+  if (!row) throw notFound("task");
+  return rowToTask(row);
+}
+
+/** The task with its latest runs, newest first. */
+export async function getTaskWithRuns(ctx: ServiceContext, id: string, runLimit = 10): Promise<Task & { latest_runs: Run[] }> {
+  const task = await getTask(ctx, id);
+  const latest = await ctx.db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.taskId, id), eq(runs.orgId, ctx.orgId)))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(runLimit)
+    .all();
+  return { ...task, latest_runs: latest.map(rowToRun) };
+}
+
+export type TaskFilter = {
+  status?: TaskStatus;
+  type?: TaskType;
+  enabled?: boolean;
+  project_id?: string;
+  agent_id?: string;
+  schedule_kind?: string;
+  created_by?: string;
+  q?: string;
+  limit: number;
+  offset: number;
+};
+
+/** One page of the organization's tasks (newest first) and the total that match. */
+export async function listTasks(ctx: ServiceContext, f: TaskFilter): Promise<{ tasks: Task[]; total: number }> {
+  const where: SQL[] = [eq(tasks.orgId, ctx.orgId), isNull(tasks.deletedAt)];
+  if (f.status) where.push(eq(tasks.status, f.status));
+  if (f.type) where.push(eq(tasks.type, f.type));
+  if (f.enabled !== undefined) where.push(f.enabled ? eq(tasks.status, "active") : ne(tasks.status, "active"));
+  if (f.project_id) where.push(eq(tasks.projectId, f.project_id));
+  if (f.agent_id) where.push(eq(tasks.agentId, f.agent_id));
+  if (f.schedule_kind) where.push(eq(tasks.scheduleKind, f.schedule_kind));
+  if (f.created_by) where.push(eq(tasks.createdBy, f.created_by));
+  if (f.q) where.push(sql`instr(lower(${tasks.name}), lower(${f.q})) > 0`);
+  const cond = and(...where);
+  const [page, totals] = await ctx.db.batch([
+    ctx.db.select().from(tasks).where(cond).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit).offset(f.offset),
+    ctx.db.select({ n: count() }).from(tasks).where(cond),
+  ]);
+  return { tasks: page.map(rowToTask), total: totals[0]?.n ?? 0 };
+}

@@ -1,0 +1,80 @@
+import { and, eq } from "drizzle-orm";
+import { projects } from "../../db/schema";
+import { DomainError, invalid } from "../../domain/errors";
+import { validateParameters } from "../../domain/parameters";
+import { ScheduleError, nextRunAt, validateSchedule } from "../../domain/schedule";
+import type { Schedule } from "../../domain/schedule";
+import type { TaskInput, TaskSpec, TaskStatus } from "../../domain/task";
+import { withDefaults } from "../../domain/task";
+import { TaskInputSchema } from "../../domain/task-schema";
+import type { ServiceContext } from "../context";
+
+/** Zod issues → our error details (`path` as a dotted JSON path). */
+export function zodDetails(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
+  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** Runs the schedule maths' validation, mapping its error into the core's. */
+export function checkSchedule(schedule: Schedule, now: number): Schedule {
+  try {
+    return validateSchedule(schedule, now);
+  } catch (e) {
+    if (e instanceof ScheduleError) throw invalid(e.code, e.message, [{ path: e.field, message: e.message }]);
+    throw e;
+  }
+}
+
+/**
+ * Validates a caller's input completely (shape, per-type parameters, schedule
+ * maths, project) and resolves every default. Throws before anything is written.
+ */
+export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?: Schedule): Promise<TaskSpec> {
+  const shape = TaskInputSchema.safeParse(input);
+  if (!shape.success) {
+    const details = zodDetails(shape.error.issues);
+    throw invalid("validation_failed", `invalid task: ${details.map((d) => `${d.path || "body"}: ${d.message}`).join("; ")}`, details);
+  }
+  const spec = withDefaults(shape.data as TaskInput);
+  spec.parameters = validateParameters(spec.type, spec.parameters);
+  // A stored schedule was validated when written; re-checking it would refuse a past `once` on an unrelated edit.
+  if (!stored || JSON.stringify(stored) !== JSON.stringify(spec.schedule)) spec.schedule = checkSchedule(spec.schedule, ctx.now);
+  if (spec.project_id !== null) await assertProject(ctx, spec.project_id);
+  return spec;
+}
+
+export async function assertProject(ctx: ServiceContext, projectId: string): Promise<void> {
+  const found = await ctx.db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.orgId, ctx.orgId), eq(projects.id, projectId)))
+    .get();
+  if (!found) {
+    throw new DomainError("invalid", "project_not_found", "Project not found", [
+      { path: "project_id", message: `no project "${projectId}" in this organization; create it with POST /v1/projects` },
+    ]);
+  }
+}
+
+/**
+ * When the task runs next: null unless active; never before a snooze ends.
+ * `once`/`delayed` keep their instant even when it has passed (the tick's
+ * catch-up rules decide what happens to a late one).
+ */
+export function computeNextRunAt(
+  p: { schedule: Schedule; status: TaskStatus; snoozedUntil: number | null; anchor: number },
+  now: number,
+): number | null {
+  if (p.status !== "active") return null;
+  const s = p.schedule;
+  const snooze = p.snoozedUntil ?? 0;
+  switch (s.kind) {
+    case "event":
+      return null;
+    case "once":
+      return Math.max(Date.parse(s.at), snooze);
+    case "delayed":
+      return Math.max(p.anchor + s.delay_seconds * 1000, snooze);
+    default:
+      return nextRunAt(s, Math.max(now, snooze) - 1, p.anchor);
+  }
+}

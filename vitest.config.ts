@@ -1,0 +1,36 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// The test pool gets the same bindings as wrangler.toml, declared here rather than
+// read from it for one reason: the queue has a producer but no automatic consumer,
+// so tests deliver messages to the real consumer themselves (createMessageBatch)
+// and nothing runs behind a test's back.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./src/index.ts",
+        miniflare: {
+          compatibilityDate: "2026-04-01",
+          compatibilityFlags: ["nodejs_compat"],
+          d1Databases: ["DB"],
+          queueProducers: { RUNS: "tasks-runs" },
+          durableObjects: { TASK_LOCK: { className: "TaskLock", useSQLite: true } },
+          r2Buckets: ["BACKUPS"],
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            JWT_SECRET: "test-jwt-secret-at-least-32-bytes-long!!",
+            TOKEN_TTL_SECONDS: "3600",
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/helpers/setup.ts"],
+      deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "rrule"] } } },
+      testTimeout: 20_000,
+    },
+  };
+});
