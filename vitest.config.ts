@@ -31,6 +31,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/helpers/setup.ts"],
       deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "rrule"] } } },
       testTimeout: 20_000,
+      // The Worker logs a JSON line per state change; show them only for failing tests.
+      silent: "passed-only" as const,
     },
   };
 });

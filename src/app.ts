@@ -10,6 +10,8 @@ import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
 import { miscRouter } from "./api/v1/misc";
+import { runsRouter } from "./api/v1/runs";
+import { signingRouter } from "./api/v1/signing";
 import { tasksRouter } from "./api/v1/tasks/handlers";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -65,5 +67,7 @@ export function createApp() {
   app.route("/", tasksRouter);
   app.route("/", miscRouter);
   app.route("/", adminRouter);
+  app.route("/", signingRouter);
+  app.route("/", runsRouter);
   return app;
 }

@@ -121,12 +121,18 @@ export const runs = sqliteTable(
     /** True when no retry follows this run (its failure is final). */
     final: integer("final", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
+    /** When its queue message was sent; a queued run without one is re-sent by the tick's sweep. */
+    dispatchedAt: integer("dispatched_at"),
+    /** Earliest start (retries whose delay exceeds the queue's maximum wait here for the tick). */
+    notBefore: integer("not_before"),
     startedAt: integer("started_at"),
     finishedAt: integer("finished_at"),
     durationMs: integer("duration_ms"),
   },
   (t) => [
     uniqueIndex("runs_occurrence_uq").on(t.taskId, t.scheduledFor, t.attempt),
+    // The sweep's scan: queued runs whose message was never sent.
+    index("runs_undispatched_idx").on(t.createdAt).where(sql`status = 'queued' AND dispatched_at IS NULL`),
     index("runs_task_created_idx").on(t.taskId, t.createdAt),
     index("runs_org_status_idx").on(t.orgId, t.status, t.createdAt),
   ],

@@ -22,6 +22,8 @@ export type Run = {
   targets: unknown;
   final: boolean;
   created_at: number;
+  dispatched_at: number | null;
+  not_before: number | null;
   started_at: number | null;
   finished_at: number | null;
   duration_ms: number | null;

@@ -1,118 +1,139 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { createDb } from "../db/client";
-import { organizations, runs, tasks } from "../db/schema";
+import { runs, tasks } from "../db/schema";
 import type { Env } from "../env";
 import { log } from "../log";
-import { retryDelaySeconds } from "../domain/retry";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import { executors } from "../executors/registry";
 import type { Outcome } from "../executors/types";
 import { rowToRun } from "../services/runs/mapper";
 import { rowToTask } from "../services/tasks/mapper";
-import { RunMessage, runMessage } from "./messages";
+import type { LeaseDecision } from "./lock";
+import { QueueMessage } from "./messages";
+import type { RunMessage } from "./messages";
+import { notifyOutcome } from "./notify";
+import { recordOutcome } from "./outcome";
+import { signingSecrets } from "../services/signing";
+import type { FinalOutcome } from "./outcome";
+import { tick } from "./tick";
 
-/** Lease grace beyond the run's timeout before the lock gives the slot back. */
-const LEASE_GRACE_MS = 30_000;
-/** Longest delay a queue message can carry (12 hours). */
-const MAX_QUEUE_DELAY = 43_200;
+/** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
+export const LEASE_GRACE_MS = 30_000;
+/** How often a running run asks its lock whether a newer run canceled it. */
+const CANCEL_POLL_MS = 1000;
+/** Triggers that exist because of the schedule; they do not run for a task that is no longer active. */
+const SCHEDULED = new Set(["schedule", "catchup", "retry", "event"]);
 
-/** The queue handler: each message is handled and acked on its own; failures are retried by the queue, then dead-lettered. */
+/**
+ * The queue handler. Messages are handled and acked one by one; an unreadable
+ * message is retried until the queue moves it to the dead-letter queue, a failure
+ * to process is retried with a delay. Handling is idempotent (at-least-once delivery).
+ */
 export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
-    const parsed = RunMessage.safeParse(msg.body);
+    const parsed = QueueMessage.safeParse(msg.body);
     if (!parsed.success) {
-      log("error", "message.unreadable", { id: msg.id, attempts: msg.attempts });
+      log("error", "message.unreadable", { message_id: msg.id, attempts: msg.attempts });
       msg.retry();
       continue;
     }
     try {
-      const wait = await processRun(env, parsed.data);
-      if (wait === "later") msg.retry({ delaySeconds: 5 });
-      else msg.ack();
+      if (parsed.data.kind === "tick") await tick(env, parsed.data.now);
+      else await processRun(env, parsed.data);
+      msg.ack();
     } catch (e) {
-      log("error", "run.process_failed", { run_id: parsed.data.run_id, task_id: parsed.data.task_id, error: e instanceof Error ? e.message : String(e) });
-      msg.retry({ delaySeconds: 10 });
+      const ids = parsed.data.kind === "run" ? { run_id: parsed.data.run_id, task_id: parsed.data.task_id } : {};
+      log("error", "message.failed", { ...ids, attempts: msg.attempts, error: e instanceof Error ? e.message : String(e) });
+      msg.retry({ delaySeconds: Math.min(60, 5 * msg.attempts) });
     }
   }
 }
 
-async function finish(db: Db, run: Run, status: Run["status"], fields: { reason?: string; error?: string; result?: unknown; targets?: unknown; final?: boolean }, now: number) {
-  await db
-    .update(runs)
-    .set({ status, reason: fields.reason ?? null, error: fields.error ?? null, result: fields.result ?? null, targets: fields.targets ?? null, final: fields.final ?? false, finishedAt: now, durationMs: run.started_at ? now - run.started_at : null })
-    .where(eq(runs.id, run.id));
+async function settle(db: Db, run: Run, status: "skipped" | "canceled", reason: string, now = Date.now()): Promise<void> {
+  await db.update(runs).set({ status, reason, finishedAt: now }).where(and(eq(runs.id, run.id), eq(runs.status, "queued")));
+  log("info", `run.${status}`, { task_id: run.task_id, run_id: run.id, reason });
 }
 
-/** Handles one run message. Idempotent: a run that is no longer queued is left alone. */
-export async function processRun(env: Env, m: RunMessage): Promise<"done" | "later"> {
+/** Handles one run: checks it is still wanted, takes a lease, executes, records, releases. */
+export async function processRun(env: Env, m: RunMessage): Promise<void> {
   const db = createDb(env.DB);
   const runRow = await db.select().from(runs).where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id))).get();
-  if (!runRow || runRow.status !== "queued") return "done";
+  if (!runRow || runRow.status !== "queued") return; // Redelivery of a run already started or finished.
   const run = rowToRun(runRow);
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
-  if (!taskRow || taskRow.deletedAt !== null || taskRow.status === "canceled") {
-    await finish(db, run, "canceled", { reason: taskRow ? "task_canceled" : "task_deleted" }, Date.now());
-    return "done";
-  }
+  if (!taskRow || taskRow.deletedAt !== null) return settle(db, run, "canceled", "task_deleted");
   const task = rowToTask(taskRow);
-  const lock = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ?? task.id));
-  const limit = task.overlap_policy === "allow_all" ? Number.MAX_SAFE_INTEGER : task.concurrency_limit;
-  const lease = await lock.acquire(run.id, task.timeout_seconds * 1000 + LEASE_GRACE_MS, limit);
-  if (!lease.granted) {
-    if (task.overlap_policy === "skip") {
-      await finish(db, run, "skipped", { reason: "overlap" }, Date.now());
-      return "done";
-    }
-    return "later";
+  if (task.status === "canceled") return settle(db, run, "canceled", "task_canceled");
+  if (task.status !== "active" && SCHEDULED.has(run.trigger)) return settle(db, run, "canceled", `task_${task.status}`);
+
+  const lock = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
+  const overlap = (run.input as { overlap_policy?: Task["overlap_policy"] } | null)?.overlap_policy ?? task.overlap_policy;
+  const lease: LeaseDecision = await lock.acquire({
+    runId: run.id,
+    taskId: task.id,
+    orgId: task.org_id,
+    limit: task.concurrency_limit,
+    policy: overlap,
+    leaseMs: task.timeout_seconds * 1000 + LEASE_GRACE_MS,
+    dedupeKey: task.dedupe_key,
+    dedupeWindowMs: task.dedupe_window_seconds === null ? null : task.dedupe_window_seconds * 1000,
+  });
+  switch (lease.decision) {
+    case "duplicate":
+    case "buffered": // The lock sends it again when a slot frees up.
+      return;
+    case "skip_overlap":
+      return settle(db, run, "skipped", "overlap");
+    case "skip_dedupe":
+      return settle(db, run, "skipped", "dedupe");
   }
+  if (lease.cancel?.length) log("info", "run.cancel_requested", { task_id: task.id, canceled: lease.cancel, by: run.id });
   try {
     const startedAt = Date.now();
     const started = await db.update(runs).set({ status: "running", startedAt }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
-    if (!started) return "done";
+    if (!started) return;
     log("info", "run.started", { task_id: task.id, run_id: run.id, attempt: run.attempt, trigger: run.trigger });
-    const outcome = await execute(env, db, task, { ...run, started_at: startedAt });
-    await record(env, db, task, { ...run, started_at: startedAt }, outcome);
-    return "done";
+    const running = { ...run, status: "running" as const, started_at: startedAt };
+    const outcome = await execute(env, db, task, running, () => lock.isCanceled(run.id));
+    const recorded = await recordOutcome(env, db, task, running, outcome);
+    if (recorded) {
+      const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
+      if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: run.id, status: sent.status, error: sent.error });
+    }
   } finally {
     await lock.release(run.id);
   }
 }
 
-async function execute(env: Env, db: Db, task: Task, run: Run): Promise<Outcome> {
+/** Runs the executor under the task's timeout, and aborts it if a newer run cancels this one. */
+async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => Promise<boolean>): Promise<FinalOutcome> {
   const executor = executors[task.type];
   if (!executor) return { status: "failed", error: `no executor for ${task.type} tasks in this deployment yet` };
-  const org = await db.select().from(organizations).where(eq(organizations.id, task.org_id)).get();
-  const signingSecrets = org ? [org.signingSecret, ...(org.nextSigningSecret ? [org.nextSigningSecret] : [])] : [];
-  const signal = AbortSignal.timeout(task.timeout_seconds * 1000);
+  const secrets = await signingSecrets(db, task.org_id);
+  const controller = new AbortController();
+  let canceledByNewer = false;
+  const timer = setTimeout(() => controller.abort(new Error("timeout")), task.timeout_seconds * 1000);
+  const poll = setInterval(() => {
+    canceled()
+      .then((yes) => {
+        if (yes && !controller.signal.aborted) {
+          canceledByNewer = true;
+          controller.abort(new Error("canceled"));
+        }
+      })
+      .catch(() => undefined);
+  }, CANCEL_POLL_MS);
+  let outcome: Outcome;
   try {
-    return await executor.execute(task, run, { signal, signingSecrets, allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
+    outcome = await executor.execute(task, run, { signal: controller.signal, signingSecrets: secrets, allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
   } catch (e) {
-    return { status: "failed", error: e instanceof Error ? e.message : String(e) };
+    outcome = { status: "failed", error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+    clearInterval(poll);
   }
-}
-
-/** Writes the outcome, updates the task, and queues the retry a failure earns. */
-async function record(env: Env, db: Db, task: Task, run: Run, outcome: Outcome): Promise<void> {
-  const now = Date.now();
-  const willRetry = outcome.status !== "succeeded" && run.attempt <= task.retry.max_retries;
-  const completes = outcome.status === "succeeded" && (task.schedule.kind === "once" || task.schedule.kind === "delayed");
-  const retryId = crypto.randomUUID();
-  const delay = Math.min(MAX_QUEUE_DELAY, outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt));
-  await db.batch([
-    db
-      .update(runs)
-      .set({ status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, targets: outcome.targets ?? null, final: outcome.status !== "succeeded" && !willRetry, finishedAt: now, durationMs: now - (run.started_at ?? now) })
-      .where(eq(runs.id, run.id)),
-    db
-      .update(tasks)
-      .set({ lastRunAt: run.started_at ?? now, lastStatus: outcome.status, ...(completes && task.status === "active" && { status: "completed", nextRunAt: null }) })
-      .where(eq(tasks.id, task.id)),
-    ...(willRetry
-      ? [db.insert(runs).values({ id: retryId, orgId: task.org_id, taskId: task.id, trigger: "retry", attempt: run.attempt + 1, status: "queued", scheduledFor: run.scheduled_for, retryOf: run.id, input: run.input, createdAt: now }).onConflictDoNothing()]
-      : []),
-  ]);
-  log("info", "run.finished", { task_id: task.id, run_id: run.id, status: outcome.status, duration_ms: now - (run.started_at ?? now), attempt: run.attempt });
-  if (willRetry) await env.RUNS.send(runMessage({ id: retryId, task_id: task.id }, task.org_id), { delaySeconds: delay });
+  if (canceledByNewer) return { status: "canceled", reason: "overlap", error: "canceled by a newer run (overlap_policy cancel_other)" };
+  return outcome;
 }

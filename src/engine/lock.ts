@@ -1,45 +1,136 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import type { OverlapPolicy } from "../domain/task";
+import { log } from "../log";
+import { runMessage } from "./messages";
+import { expireLease } from "./outcome";
 
-type Lease = { runId: string; expiresAt: number };
+type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true };
+type Waiting = { runId: string; taskId: string; orgId: string };
+type State = { leases: Lease[]; waiting: Waiting[]; canceled: string[]; dedupe: Record<string, number>; limit: number; policy: OverlapPolicy };
+
+export type LeaseRequest = {
+  runId: string;
+  taskId: string;
+  orgId: string;
+  limit: number;
+  policy: OverlapPolicy;
+  leaseMs: number;
+  dedupeKey?: string | null;
+  dedupeWindowMs?: number | null;
+};
+export type LeaseDecision = { decision: "run" | "duplicate" | "skip_overlap" | "skip_dedupe" | "buffered"; cancel?: string[] };
+
+/** How long a slot stays reserved for a buffered run while its message travels back. */
+const RESERVATION_MS = 5 * 60_000;
 
 /**
- * One object per task (or per concurrency key): holds the leases of the runs in
- * progress, in its own storage, so at most `limit` run at once. A lease ends when
- * released or when its deadline passes (the alarm clears it, so a consumer that
- * died mid-run cannot hold the task forever).
+ * The lock of one task (or of one concurrency key): which runs hold a slot, which
+ * wait for one, which were canceled by a newer run, and when each deduplication
+ * key last ran. Kept in the object's own storage, so it survives eviction; an
+ * alarm at the earliest lease deadline expires the leases of consumers that died.
  */
 export class TaskLock extends DurableObject<Env> {
-  private async leases(now: number): Promise<Lease[]> {
-    const all = (await this.ctx.storage.get<Lease[]>("leases")) ?? [];
-    return all.filter((l) => l.expiresAt > now);
+  private async load(): Promise<State> {
+    return (await this.ctx.storage.get<State>("state")) ?? { leases: [], waiting: [], canceled: [], dedupe: {}, limit: 1, policy: "skip" };
   }
 
-  private async save(leases: Lease[]): Promise<void> {
-    await this.ctx.storage.put("leases", leases);
-    const next = Math.min(...leases.map((l) => l.expiresAt));
+  private async save(s: State): Promise<void> {
+    await this.ctx.storage.put("state", s);
+    const next = Math.min(...s.leases.map((l) => l.expiresAt));
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
     else await this.ctx.storage.deleteAlarm();
   }
 
-  /** Grants a lease for `runId` unless `limit` others hold one. Asking again for a held lease renews nothing and succeeds. */
-  async acquire(runId: string, leaseMs: number, limit: number, now = Date.now()): Promise<{ granted: boolean; holders: string[] }> {
-    const leases = await this.leases(now);
-    if (leases.some((l) => l.runId === runId)) return { granted: true, holders: leases.map((l) => l.runId) };
-    if (leases.length >= limit) return { granted: false, holders: leases.map((l) => l.runId) };
-    leases.push({ runId, expiresAt: now + leaseMs });
-    await this.save(leases);
-    return { granted: true, holders: leases.map((l) => l.runId) };
+  /** Asks for a slot for a run; the answer follows the task's overlap policy and dedupe window. */
+  async acquire(req: LeaseRequest, now = Date.now()): Promise<LeaseDecision> {
+    const s = await this.load();
+    s.limit = req.limit;
+    s.policy = req.policy;
+    const held = s.leases.find((l) => l.runId === req.runId);
+    if (held && !held.reserved) return { decision: "duplicate" };
+    if (req.dedupeKey && req.dedupeWindowMs) {
+      const last = s.dedupe[req.dedupeKey];
+      if (last !== undefined && now - last < req.dedupeWindowMs) {
+        if (held) s.leases = s.leases.filter((l) => l !== held);
+        await this.save(s);
+        return { decision: "skip_dedupe" };
+      }
+    }
+    const others = s.leases.filter((l) => l.runId !== req.runId);
+    const capacity = req.policy === "allow_all" ? Number.POSITIVE_INFINITY : req.limit;
+    let cancel: string[] | undefined;
+    if (!held && others.length >= capacity) {
+      switch (req.policy) {
+        case "buffer_one":
+        case "buffer_all":
+          if (req.policy === "buffer_one" && s.waiting.length > 0) return { decision: "skip_overlap" };
+          if (!s.waiting.some((w) => w.runId === req.runId)) s.waiting.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId });
+          await this.save(s);
+          return { decision: "buffered" };
+        case "cancel_other":
+          cancel = others.filter((l) => !l.reserved).map((l) => l.runId);
+          s.canceled.push(...cancel);
+          s.leases = s.leases.filter((l) => !cancel?.includes(l.runId));
+          break;
+        default:
+          return { decision: "skip_overlap" };
+      }
+    }
+    s.leases = s.leases.filter((l) => l.runId !== req.runId);
+    s.leases.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId, expiresAt: now + req.leaseMs });
+    if (req.dedupeKey) s.dedupe[req.dedupeKey] = now;
+    this.pruneDedupe(s, now, req.dedupeWindowMs ?? 0);
+    await this.save(s);
+    return cancel && cancel.length > 0 ? { decision: "run", cancel } : { decision: "run" };
   }
 
-  /** Ends a lease (idempotent). */
+  /** True once a newer run has canceled this one (cancel_other); the running consumer polls it. */
+  async isCanceled(runId: string): Promise<boolean> {
+    return (await this.load()).canceled.includes(runId);
+  }
+
+  /** Gives the slot back (idempotent) and hands it to the first waiting run, if any. */
   async release(runId: string, now = Date.now()): Promise<void> {
-    const leases = await this.leases(now);
-    await this.save(leases.filter((l) => l.runId !== runId));
+    const s = await this.load();
+    s.leases = s.leases.filter((l) => l.runId !== runId);
+    s.canceled = s.canceled.filter((id) => id !== runId);
+    await this.wakeWaiting(s, now);
+    await this.save(s);
   }
 
-  /** Drops leases whose deadline has passed. */
+  /** Leases past their deadline belong to consumers that died: their runs time out (and retry by the task's rules). */
   override async alarm(): Promise<void> {
-    await this.save(await this.leases(Date.now()));
+    const now = Date.now();
+    const s = await this.load();
+    const expired = s.leases.filter((l) => l.expiresAt <= now);
+    s.leases = s.leases.filter((l) => l.expiresAt > now);
+    for (const l of expired) {
+      if (l.reserved) continue;
+      try {
+        await expireLease(this.env, l.runId, l.taskId, l.orgId);
+      } catch (e) {
+        // Keep it for the next alarm rather than lose the run.
+        s.leases.push({ ...l, expiresAt: now + 30_000 });
+        log("error", "lease.expire_failed", { run_id: l.runId, task_id: l.taskId, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    await this.wakeWaiting(s, now);
+    await this.save(s);
+  }
+
+  private async wakeWaiting(s: State, now: number): Promise<void> {
+    const capacity = s.policy === "allow_all" ? Number.POSITIVE_INFINITY : s.limit;
+    while (s.waiting.length > 0 && s.leases.length < capacity) {
+      const w = s.waiting.shift();
+      if (!w) break;
+      s.leases.push({ ...w, expiresAt: now + RESERVATION_MS, reserved: true });
+      await this.env.RUNS.send(runMessage({ id: w.runId, task_id: w.taskId }, w.orgId));
+    }
+  }
+
+  private pruneDedupe(s: State, now: number, windowMs: number): void {
+    const keep = Math.max(windowMs, 30 * 86_400_000);
+    for (const [k, at] of Object.entries(s.dedupe)) if (now - at > keep) delete s.dedupe[k];
   }
 }

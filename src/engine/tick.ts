@@ -3,78 +3,81 @@ import { createDb } from "../db/client";
 import { tasks } from "../db/schema";
 import type { Env } from "../env";
 import { log } from "../log";
+import { markDispatched } from "../services/runs/trigger";
 import { rowToTask } from "../services/tasks/mapper";
-import { nextRunAt } from "../domain/schedule";
-import type { Task } from "../domain/task";
-import { runMessage, sendRunMessages } from "./messages";
-import type { RunMessage } from "./messages";
+import { claimStatements } from "./claim";
+import type { Claimed } from "./claim";
+import { runMessage, sendRunMessages, tickMessage } from "./messages";
+import { HORIZON_MS, planClaim } from "./plan";
+import { sweep } from "./sweep";
 
-/** How far ahead a tick hands out work: the next tick covers the rest. */
-export const HORIZON_MS = 60_000;
-const BATCH = 100;
-
-/** The fire time after `due` for a recurring task; one-shot schedules have none. */
-function following(task: Task, due: number): number | null {
-  const s = task.schedule;
-  if (s.kind === "cron" || s.kind === "rrule") return nextRunAt(s, Math.max(due, task.snoozed_until ?? 0), task.schedule_anchor_at);
-  return null;
-}
+const PAGE = 50;
+/** Work one invocation does before handing the rest to a continuation message. */
+const BUDGET_MS = 20_000;
 
 /**
- * One tick at `now` (the controller's scheduledTime): claims every active task due
- * before now + 60 s through the due index, advancing `next_run_at` with a
- * conditional update so a second tick for the same minute claims nothing, records
- * each run under its unique (task, occurrence) key, and enqueues it with a delay
- * that makes it start at its due second, never early.
+ * One tick at `now` (the controller's scheduledTime, never Date.now()): claims every
+ * active task due before now + 60 s through the due index, highest priority first
+ * among equally due tasks, records its runs, and enqueues each with a delay that
+ * starts it at its due second (never early). Then re-sends runs whose message was
+ * lost. Past its budget it leaves the rest to a continuation message.
  */
-export async function tick(env: Env, now: number): Promise<{ claimed: number }> {
+export async function tick(env: Env, now: number, started = Date.now()): Promise<{ claimed: number; queued: number; continued: boolean }> {
   const db = createDb(env.DB);
   let claimed = 0;
-  for (let round = 0; round < 10; round++) {
+  let queued = 0;
+  for (;;) {
     const due = await db
       .select()
       .from(tasks)
       .where(and(eq(tasks.status, "active"), isNotNull(tasks.nextRunAt), lt(tasks.nextRunAt, now + HORIZON_MS)))
       .orderBy(asc(tasks.nextRunAt), asc(tasks.priority))
-      .limit(BATCH)
+      .limit(PAGE)
       .all();
     if (due.length === 0) break;
-    const messages = await claim(env.DB, due.map(rowToTask), now);
-    claimed += messages.length;
-    await sendRunMessages(env.RUNS, messages);
-    if (due.length < BATCH) break;
+    const results = await claimPage(env, due.map(rowToTask), now);
+    claimed += results.claimed;
+    queued += results.queued;
+    if (results.claimed === 0) break; // Everything on this page was claimed by someone else: they will finish it.
+    if (Date.now() - started > BUDGET_MS) {
+      await env.RUNS.send(tickMessage(now));
+      log("warn", "tick.continued", { now: new Date(now).toISOString(), claimed, queued });
+      return { claimed, queued, continued: true };
+    }
   }
-  log("info", "tick.finished", { now: new Date(now).toISOString(), claimed });
-  return { claimed };
+  const swept = await sweep(env, now);
+  log("info", "tick.finished", { now: new Date(now).toISOString(), claimed, queued, swept });
+  return { claimed, queued, continued: false };
 }
 
-async function claim(d1: D1Database, due: Task[], now: number): Promise<{ body: RunMessage; delaySeconds: number }[]> {
-  const out: { body: RunMessage; delaySeconds: number }[] = [];
+async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: number): Promise<{ claimed: number; queued: number }> {
+  const batches: { stmts: D1PreparedStatement[]; claimed: Claimed }[] = [];
   for (const task of due) {
-    const at = task.next_run_at;
-    if (at === null) continue;
-    const next = following(task, at);
-    const skipping = task.skip_next > 0;
-    const runId = crypto.randomUUID();
-    // The claim and the run record commit together. The run is recorded only if this
-    // tick's claim took effect; the unique (task, occurrence, attempt) index makes a
-    // duplicate claim a no-op too.
-    const [claimResult] = await d1.batch([
-      d1
-        .prepare("UPDATE tasks SET next_run_at = ?1, skip_next = ?2, version = version + 1 WHERE id = ?3 AND next_run_at = ?4 AND status = 'active'")
-        .bind(next, skipping ? task.skip_next - 1 : task.skip_next, task.id, at),
-      d1
-        .prepare(
-          `INSERT INTO runs (id, org_id, task_id, "trigger", attempt, status, reason, scheduled_for, created_at, finished_at, final)
-           SELECT ?1, ?2, ?3, 'schedule', 1, ?4, ?5, ?6, ?7, ?8, 0
-           WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?3 AND status = 'active' AND version = ?9 AND next_run_at IS ?10)
-           ON CONFLICT DO NOTHING`,
-        )
-        .bind(runId, task.org_id, task.id, skipping ? "skipped" : "queued", skipping ? "skip_next" : null, at, now, skipping ? now : null, task.version + 1, next),
-    ]);
-    const claimedRows = claimResult?.meta.changes ?? 0;
-    if (claimedRows === 0 || skipping) continue;
-    out.push({ body: runMessage({ id: runId, task_id: task.id }, task.org_id), delaySeconds: Math.max(0, Math.ceil((at - now) / 1000)) });
+    try {
+      batches.push(claimStatements(env.DB, task, planClaim(task, now), now));
+    } catch (e) {
+      // A schedule that cannot be evaluated must not block every other task.
+      log("error", "tick.plan_failed", { task_id: task.id, error: e instanceof Error ? e.message : String(e) });
+    }
   }
-  return out;
+  if (batches.length === 0) return { claimed: 0, queued: 0 };
+  const results = await env.DB.batch(batches.flatMap((b) => b.stmts));
+  let i = 0;
+  const won: Claimed[] = [];
+  for (const b of batches) {
+    if ((results[i]?.meta.changes ?? 0) > 0) won.push(b.claimed);
+    i += b.stmts.length;
+  }
+  const messages = won
+    .flatMap((c) => c.runs.filter((r) => r.status === "queued").map((r) => ({ c, r })))
+    .sort((x, y) => x.r.at - y.r.at || x.c.task.priority - y.c.task.priority)
+    .map(({ c, r }) => ({ id: r.id, body: runMessage({ id: r.id, task_id: c.task.id }, c.task.org_id), delaySeconds: Math.max(0, Math.ceil((r.at - now) / 1000)) }));
+  await sendRunMessages(env.RUNS, messages);
+  await markDispatched(createDb(env.DB), messages.map((m) => m.id), now);
+  for (const c of won) {
+    for (const r of c.runs.filter((x) => x.status === "skipped")) {
+      log("info", "run.skipped", { task_id: c.task.id, run_id: r.id, scheduled_for: new Date(r.at).toISOString(), reason: r.reason });
+    }
+  }
+  return { claimed: won.length, queued: messages.length };
 }

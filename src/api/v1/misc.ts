@@ -3,24 +3,15 @@ import type { AppEnv } from "../../env";
 import { invalid } from "../../domain/errors";
 import type { Schedule } from "../../domain/schedule";
 import { nextOccurrences } from "../../domain/schedule";
-import { getRun } from "../../services/runs/read";
 import { publishEvent } from "../../services/runs/trigger";
 import { issueToken } from "../../services/auth/authenticate";
 import { checkSchedule } from "../../services/tasks/spec";
 import { serviceContext } from "../context";
 import { requireScope } from "../middleware/auth";
 import { validationHook } from "../validation";
-import { ErrorSchema, IdParam, RunSchema, ScheduleSchema, body, errorResponses, json } from "./schemas";
-import { runJson } from "./serialize";
+import { ErrorSchema, ScheduleSchema, body, errorResponses, json } from "./schemas";
 
 export const miscRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
-const getRunRoute = createRoute({
-  method: "get", path: "/v1/runs/{id}", tags: ["Runs"], middleware: [requireScope("tasks:read")], summary: "Get a run",
-  request: { params: IdParam },
-  responses: { 200: json(RunSchema, "The run"), ...errorResponses },
-});
-miscRouter.openapi(getRunRoute, async (c) => c.json(runJson(await getRun(await serviceContext(c), c.req.valid("param").id)), 200));
 
 const EventBody = z
   .strictObject({

@@ -33,6 +33,7 @@ export const RunSchema = z
     targets: z.unknown(),
     final: z.boolean(),
     created_at: instant,
+    not_before: instant.nullable().openapi({ description: "Earliest start of a delayed retry" }),
     started_at: instant.nullable(),
     finished_at: instant.nullable(),
     duration_ms: z.number().int().nullable(),

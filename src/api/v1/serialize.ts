@@ -7,8 +7,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function runJson(r: Run): z.infer<typeof RunSchema> {
+  const { dispatched_at, not_before, ...rest } = r;
   return {
-    ...r,
+    ...rest,
+    not_before: isoOrNull(not_before),
     scheduled_for: iso(r.scheduled_for),
     created_at: iso(r.created_at),
     started_at: isoOrNull(r.started_at),

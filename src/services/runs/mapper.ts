@@ -17,6 +17,8 @@ export function rowToRun(r: RunRow): Run {
     targets: r.targets ?? null,
     final: r.final,
     created_at: r.createdAt,
+    dispatched_at: r.dispatchedAt,
+    not_before: r.notBefore,
     started_at: r.startedAt,
     finished_at: r.finishedAt,
     duration_ms: r.durationMs,

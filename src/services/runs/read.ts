@@ -2,7 +2,7 @@ import { and, count, desc, eq } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { runs } from "../../db/schema";
 import { notFound } from "../../domain/errors";
-import type { Run, RunStatus } from "../../domain/run";
+import type { Run, RunStatus, RunTrigger } from "../../domain/run";
 import type { ServiceContext } from "../context";
 import { getTask } from "../tasks/read";
 import { rowToRun } from "./mapper";
@@ -22,6 +22,35 @@ export async function listTaskRuns(
   await getTask(ctx, taskId);
   const where: SQL[] = [eq(runs.taskId, taskId), eq(runs.orgId, ctx.orgId)];
   if (f.status) where.push(eq(runs.status, f.status));
+  const cond = and(...where);
+  const [page, totals] = await ctx.db.batch([
+    ctx.db.select().from(runs).where(cond).orderBy(desc(runs.createdAt), desc(runs.id)).limit(f.limit).offset(f.offset),
+    ctx.db.select({ n: count() }).from(runs).where(cond),
+  ]);
+  return { runs: page.map(rowToRun), total: totals[0]?.n ?? 0 };
+}
+
+export type RunFilter = {
+  status?: RunStatus;
+  final?: boolean;
+  task_id?: string;
+  trigger?: RunTrigger;
+  limit: number;
+  offset: number;
+};
+
+/**
+ * The organization's runs across all its tasks, newest first (runs of deleted tasks
+ * included, as they stay readable by id). `final: true` with `status: failed` lists
+ * final failures.
+ */
+export async function listRuns(ctx: ServiceContext, f: RunFilter): Promise<{ runs: Run[]; total: number }> {
+  // org_id (and status when given) lead, so runs_org_status_idx serves the scan.
+  const where: SQL[] = [eq(runs.orgId, ctx.orgId)];
+  if (f.status) where.push(eq(runs.status, f.status));
+  if (f.final !== undefined) where.push(eq(runs.final, f.final));
+  if (f.task_id) where.push(eq(runs.taskId, f.task_id));
+  if (f.trigger) where.push(eq(runs.trigger, f.trigger));
   const cond = and(...where);
   const [page, totals] = await ctx.db.batch([
     ctx.db.select().from(runs).where(cond).orderBy(desc(runs.createdAt), desc(runs.id)).limit(f.limit).offset(f.offset),

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { runs, tasks } from "../../db/schema";
 import { conflict, invalid } from "../../domain/errors";
 import type { Run, RunTrigger } from "../../domain/run";
@@ -13,14 +13,23 @@ import { rowToRun } from "./mapper";
 export const MAX_BACKFILL = 1000;
 const CHUNK = 50;
 
-type NewRun = { taskId: string; trigger: RunTrigger; scheduledFor: number; input?: unknown };
+export type NewRun = { taskId: string; trigger: RunTrigger; scheduledFor: number; input?: unknown; attempt?: number; retryOf?: string };
+
+/** Records that these runs' messages are on the queue (the sweep re-sends queued runs without this mark). */
+export async function markDispatched(db: ServiceContext["db"], ids: string[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    if (chunk.length > 0) await db.update(runs).set({ dispatchedAt: now }).where(inArray(runs.id, chunk));
+  }
+}
 
 const runValues = (ctx: ServiceContext, r: NewRun) => ({
   id: crypto.randomUUID(),
   orgId: ctx.orgId,
   taskId: r.taskId,
   trigger: r.trigger,
-  attempt: 1,
+  attempt: r.attempt ?? 1,
+  retryOf: r.retryOf ?? null,
   status: "queued",
   scheduledFor: r.scheduledFor,
   input: r.input ?? null,
@@ -32,7 +41,7 @@ const runValues = (ctx: ServiceContext, r: NewRun) => ({
  * has a run is not duplicated (unique index on task, occurrence and attempt).
  * Returns only the runs this call created.
  */
-async function enqueueRuns(ctx: ServiceContext, items: NewRun[]): Promise<Run[]> {
+export async function enqueueRuns(ctx: ServiceContext, items: NewRun[]): Promise<Run[]> {
   const created: Run[] = [];
   for (let i = 0; i < items.length; i += CHUNK) {
     const stmts = items.slice(i, i + CHUNK).map((r) => ctx.db.insert(runs).values(runValues(ctx, r)).onConflictDoNothing().returning());
@@ -41,7 +50,8 @@ async function enqueueRuns(ctx: ServiceContext, items: NewRun[]): Promise<Run[]>
     for (const rows of results) for (const row of rows) created.push(rowToRun(row));
   }
   await sendRunMessages(ctx.queue, created.map((r) => ({ body: runMessage(r, ctx.orgId) })));
-  return created;
+  await markDispatched(ctx.db, created.map((r) => r.id), ctx.now);
+  return created.map((r) => ({ ...r, dispatched_at: ctx.now }));
 }
 
 /** Runs the task now, outside its schedule (paused tasks too; canceled ones not). */

@@ -1,0 +1,96 @@
+import { nextOccurrences, nextRunAt } from "../domain/schedule";
+import type { SkipReason } from "../domain/run";
+import type { Task } from "../domain/task";
+
+/** A tick hands out work due before now + 60 s; the next tick covers the rest. */
+export const HORIZON_MS = 60_000;
+/** An occurrence this far behind the tick was missed (the Worker was down or a tick skipped), not just due. */
+export const LATE_MS = 30_000;
+/** Catch-up `all` runs at most this many missed occurrences. */
+export const MAX_CATCHUP = 100;
+/** Skipped occurrences recorded one by one per task and tick; older ones are folded into one summary record. */
+export const MAX_SKIP_RECORDS = 100;
+/** Occurrences one claim looks at (a minutely schedule down for a week is 10 080). */
+const MAX_SCAN = 10_000;
+
+export type PlannedRun = {
+  at: number;
+  trigger: "schedule" | "catchup";
+  status: "queued" | "skipped";
+  reason?: SkipReason;
+  detail?: string;
+};
+
+export type Plan = { runs: PlannedRun[]; next: number | null; skipNext: number; completes: boolean };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What one tick at `now` does with a due task (pure): every occurrence from its
+ * `next_run_at` up to the horizon is run, or recorded as skipped with a reason
+ * (`dst`, `skip_next`, `catchup_window`), following the task's catch-up policy
+ * for missed ones; and where `next_run_at` moves.
+ */
+export function planClaim(task: Task, now: number): Plan {
+  const first = task.next_run_at;
+  if (first === null) return { runs: [], next: null, skipNext: task.skip_next, completes: false };
+  const s = task.schedule;
+  const horizon = now + HORIZON_MS;
+  const recurring = s.kind === "cron" || s.kind === "rrule";
+  const occurrences: { at: number; dst?: string }[] = [{ at: first }];
+  let next: number | null = null;
+  if (recurring) {
+    for (const o of nextOccurrences(s, first, MAX_SCAN, task.schedule_anchor_at)) {
+      if (o.at >= horizon) break;
+      occurrences.push(o.skipped ? { at: o.at, dst: o.note ?? "DST gap" } : { at: o.at });
+    }
+    next = nextRunAt(s, Math.max(horizon - 1, occurrences[occurrences.length - 1]?.at ?? first), task.schedule_anchor_at);
+  }
+
+  const windowStart = now - task.catchup_window_seconds * 1000;
+  const missed = occurrences.filter((o) => !o.dst && o.at < now - LATE_MS && o.at >= windowStart);
+  let chosen: Set<number>;
+  if (task.catchup === "all") chosen = new Set(missed.slice(0, MAX_CATCHUP).map((o) => o.at));
+  else if (task.catchup === "latest") chosen = new Set(missed.slice(-1).map((o) => o.at));
+  else chosen = new Set();
+
+  let skipNext = task.skip_next;
+  const runs: PlannedRun[] = [];
+  for (const o of occurrences) {
+    if (o.dst) {
+      runs.push({ at: o.at, trigger: "schedule", status: "skipped", reason: "dst", detail: o.dst });
+      continue;
+    }
+    const late = o.at < now - LATE_MS;
+    const trigger = late ? "catchup" : "schedule";
+    if (late && o.at < windowStart) {
+      runs.push({ at: o.at, trigger, status: "skipped", reason: "catchup_window", detail: `missed by more than catchup_window_seconds (${task.catchup_window_seconds} s)` });
+    } else if (late && !chosen.has(o.at)) {
+      const why = task.catchup === "none" ? "catchup is none" : task.catchup === "latest" ? "catchup is latest: only the most recent missed occurrence runs" : `catchup is all, limited to ${MAX_CATCHUP} occurrences`;
+      runs.push({ at: o.at, trigger, status: "skipped", reason: "catchup_window", detail: `missed while no tick ran; ${why}` });
+    } else if (skipNext > 0) {
+      skipNext--;
+      runs.push({ at: o.at, trigger, status: "skipped", reason: "skip_next", detail: "skipped on request (POST /v1/tasks/{id}/skip)" });
+    } else {
+      runs.push({ at: o.at, trigger, status: "queued" });
+    }
+  }
+  const completes = !recurring && runs.every((r) => r.status === "skipped");
+  return { runs: foldSkipped(runs), next, skipNext, completes };
+}
+
+/** Keeps the newest skipped records and folds older ones into the oldest, so a long outage writes a bounded number of rows. */
+function foldSkipped(runs: PlannedRun[]): PlannedRun[] {
+  const skipped = runs.filter((r) => r.status === "skipped");
+  if (skipped.length <= MAX_SKIP_RECORDS) return runs;
+  const folded = skipped.slice(0, skipped.length - (MAX_SKIP_RECORDS - 1));
+  const firstFolded = folded[0];
+  const lastFolded = folded[folded.length - 1];
+  if (!firstFolded || !lastFolded) return runs;
+  const drop = new Set(folded.slice(1).map((r) => r.at));
+  const summary: PlannedRun = {
+    ...firstFolded,
+    detail: `${folded.length} occurrences from ${iso(firstFolded.at)} to ${iso(lastFolded.at)} were skipped (${firstFolded.reason}); ${firstFolded.detail ?? ""}`.trim(),
+  };
+  return runs.filter((r) => !drop.has(r.at) || r.status !== "skipped").map((r) => (r === firstFolded ? summary : r));
+}

@@ -1,0 +1,62 @@
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { organizations } from "../db/schema";
+import { conflict, notFound } from "../domain/errors";
+import { randomSecret } from "./orgs";
+
+/** An organization's signing secrets: `next` is set while a rotation is in progress. */
+export type SigningSecrets = { current: string; next: string | null };
+
+const newSecret = () => `whsec_${randomSecret()}`;
+
+const selectSecrets = (db: Db, orgId: string) =>
+  db
+    .select({ current: organizations.signingSecret, next: organizations.nextSigningSecret })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .get();
+
+/**
+ * The secrets outbound requests are signed with, current first, then next during a
+ * rotation (one `v1=` each, so receivers holding either secret can verify).
+ * An unknown organization signs with nothing.
+ */
+export async function signingSecrets(db: Db, orgId: string): Promise<string[]> {
+  const row = await selectSecrets(db, orgId);
+  if (!row) return [];
+  return row.next ? [row.current, row.next] : [row.current];
+}
+
+/** The organization's secrets, for the admin who hands them to receivers. */
+export async function getSigningSecrets(db: Db, orgId: string): Promise<SigningSecrets> {
+  const row = await selectSecrets(db, orgId);
+  if (!row) throw notFound("organization");
+  return row;
+}
+
+/**
+ * Starts a rotation: creates a `next` secret unless one exists (idempotent). Both
+ * secrets sign from now on, so receivers can switch to the new one before it is the only one.
+ */
+export async function startRotation(db: Db, orgId: string): Promise<SigningSecrets> {
+  // Conditional write: of two concurrent calls only one sets `next`; the other reads it.
+  const [row] = await db
+    .update(organizations)
+    .set({ nextSigningSecret: newSecret() })
+    .where(and(eq(organizations.id, orgId), isNull(organizations.nextSigningSecret)))
+    .returning({ current: organizations.signingSecret, next: organizations.nextSigningSecret });
+  return row ?? getSigningSecrets(db, orgId);
+}
+
+/** Ends a rotation: `next` becomes `current` and the old secret stops signing. 409 when no rotation is in progress. */
+export async function completeRotation(db: Db, orgId: string): Promise<SigningSecrets> {
+  // One statement promotes and clears, so a concurrent start or complete cannot interleave.
+  const [row] = await db
+    .update(organizations)
+    .set({ signingSecret: sql`${organizations.nextSigningSecret}`, nextSigningSecret: null })
+    .where(and(eq(organizations.id, orgId), isNotNull(organizations.nextSigningSecret)))
+    .returning({ current: organizations.signingSecret, next: organizations.nextSigningSecret });
+  if (row) return row;
+  await getSigningSecrets(db, orgId);
+  throw conflict("no_rotation", "no rotation is in progress: start one with POST /v1/signing-secrets/rotate before completing it");
+}

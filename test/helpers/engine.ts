@@ -1,0 +1,94 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { vi } from "vitest";
+import worker from "../../src/index";
+
+export type Sent = { body: { kind: string; run_id?: string; task_id?: string; org_id?: string }; delaySeconds?: number };
+
+/**
+ * Captures what the Worker puts on the queue (the test pool has no automatic
+ * consumer), so a test can deliver exactly those messages to the real consumer.
+ */
+export function captureQueue() {
+  const sent: Sent[] = [];
+  vi.spyOn(env.RUNS, "sendBatch").mockImplementation(async (msgs) => {
+    for (const m of msgs) sent.push({ body: m.body as Sent["body"], delaySeconds: m.delaySeconds });
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendBatchResponse;
+  });
+  vi.spyOn(env.RUNS, "send").mockImplementation(async (body, opts) => {
+    sent.push({ body: body as Sent["body"], delaySeconds: opts?.delaySeconds });
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendResponse;
+  });
+  return {
+    sent,
+    /** Messages for one task, in the order they were sent. */
+    forTask: (taskId: string) => sent.filter((m) => m.body.task_id === taskId),
+    /** Removes and returns the messages for one task. */
+    take(taskId: string): Sent[] {
+      const mine = sent.filter((m) => m.body.task_id === taskId);
+      for (const m of mine) sent.splice(sent.indexOf(m), 1);
+      return mine;
+    },
+  };
+}
+
+/** Fires the real scheduled handler with `scheduledTime` = ms. */
+export async function tickAt(ms: number): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: ms, cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Delivers messages to the real queue handler, as the queue would. */
+export async function deliver(...bodies: unknown[]) {
+  const batch = createMessageBatch("tasks-runs", bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return getQueueResult(batch, ctx);
+}
+
+export type Call = { url: string; init: RequestInit; headers: Headers; body: string };
+
+/**
+ * A fake HTTP target behind the Worker's outbound fetch: counts calls and answers
+ * with `answer(call)`; `hold()` makes calls hang until released or aborted.
+ */
+export function target(answer: (call: Call) => Response | Promise<Response> = () => new Response("ok")) {
+  const calls: Call[] = [];
+  const held: { release: (r: Response) => void; call: Call }[] = [];
+  let holding = false;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init = {}) => {
+    const call: Call = { url: String(input instanceof Request ? input.url : input), init, headers: new Headers(init.headers), body: typeof init.body === "string" ? init.body : "" };
+    calls.push(call);
+    if (!holding) return answer(call);
+    return new Promise<Response>((resolve, reject) => {
+      held.push({ release: resolve, call });
+      init.signal?.addEventListener("abort", () => reject(init.signal?.reason ?? new Error("aborted")));
+    });
+  });
+  return {
+    calls,
+    held,
+    hold: () => void (holding = true),
+    /** Answers every held call (each with its own Response: a body can be read once). */
+    release: (make: () => Response = () => new Response("ok")) => {
+      holding = false;
+      for (const h of held.splice(0)) h.release(make());
+    },
+  };
+}
+
+/** Waits until `check` is true (polling), for work running in the background of a test. */
+export async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Reads rows straight from D1 (what the engine wrote). */
+export async function runsOf(taskId: string) {
+  const { results } = await env.DB.prepare("SELECT * FROM runs WHERE task_id = ? ORDER BY scheduled_for, attempt").bind(taskId).all<Record<string, unknown>>();
+  return results;
+}
