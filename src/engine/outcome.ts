@@ -30,8 +30,12 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
   const completes = outcome.status === "succeeded" && (task.schedule.kind === "once" || task.schedule.kind === "delayed");
   const started = run.started_at ?? now;
   const [updated, , retryInsert] = await env.DB.batch([
+    // A run whose task was canceled or deleted while it ran is recorded as canceled when it reports.
     env.DB.prepare(
-      `UPDATE runs SET status = ?1, reason = ?2, result = ?3, error = ?4, targets = ?5, finished_at = ?6, duration_ms = ?7,
+      `UPDATE runs SET
+         status = CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE id = ?10 AND (status = 'canceled' OR deleted_at IS NOT NULL)) THEN 'canceled' ELSE ?1 END,
+         reason = CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE id = ?10 AND (status = 'canceled' OR deleted_at IS NOT NULL)) THEN 'task_canceled' ELSE ?2 END,
+         result = ?3, error = ?4, targets = ?5, finished_at = ?6, duration_ms = ?7,
          final = CASE WHEN ?8 THEN 1 ELSE 0 END
        WHERE id = ?9 AND status = 'running'`,
     ).bind(
@@ -45,6 +49,7 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
       // Final until a retry is actually recorded (flipped back below).
       failed ? 1 : 0,
       run.id,
+      task.id,
     ),
     env.DB.prepare(
       `UPDATE tasks SET last_run_at = ?1, last_status = ?2,

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, runsOf, target, tickAt } from "../helpers/engine";
+import { captureQueue, deliver, runsOf, target, tickAt, until } from "../helpers/engine";
 import { tick } from "../../src/engine/tick";
 
 afterEach(() => vi.restoreAllMocks());
@@ -50,6 +50,22 @@ describe("faults", () => {
     expect((await runsOf(paused.id)).map((r) => [r.status, r.reason])).toEqual([["canceled", "task_paused"]]);
     expect((await runsOf(canceled.id)).map((r) => [r.status, r.reason])).toEqual([["canceled", "task_canceled"]]);
     expect((await runsOf(deleted.id)).map((r) => [r.status, r.reason])).toEqual([["canceled", "task_deleted"]]);
+  });
+
+  it("a run whose task is canceled while it runs is recorded as canceled when it reports, with no retry", async () => {
+    const { key } = await tenant();
+    const q = captureQueue();
+    const sink = target(() => new Response("down", { status: 500 }));
+    sink.hold();
+    const t = await createTask(key, { retry: { max_retries: 3, delay_seconds: 1, backoff: "fixed" } });
+    await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
+    const running = deliver(...q.take(t.id).map((m) => m.body));
+    await until(() => sink.calls.length === 1);
+    await call("POST", `/v1/tasks/${t.id}/cancel`, { token: key });
+    sink.release(() => new Response("down", { status: 500 }));
+    await running;
+    expect((await runsOf(t.id)).map((r) => [r.status, r.reason])).toEqual([["canceled", "task_canceled"]]);
+    expect(q.forTask(t.id)).toHaveLength(0);
   });
 
   it("a run whose message was never sent is re-sent by the next tick's sweep", async () => {
