@@ -10,6 +10,7 @@ import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
 import { miscRouter } from "./api/v1/misc";
+import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
 import { signingRouter } from "./api/v1/signing";
 import { tasksRouter } from "./api/v1/tasks/handlers";
@@ -69,5 +70,6 @@ export function createApp() {
   app.route("/", adminRouter);
   app.route("/", signingRouter);
   app.route("/", runsRouter);
+  app.route("/", runnersRouter);
   return app;
 }

@@ -15,6 +15,15 @@ export interface Env {
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   TOKEN_TTL_SECONDS?: string;
+  /** Organization workflow endpoint: workflow callbacks POST to `${WORKFLOW_ENDPOINT_URL}/${callback_id}`. */
+  WORKFLOW_ENDPOINT_URL?: string;
+  /** OpenAI-compatible endpoint (base URL; `/chat/completions` is appended) and key for agent tasks. */
+  AGENT_ENDPOINT_URL?: string;
+  AGENT_API_KEY?: string;
+  /** Workers AI, used for agent tasks when no AGENT_ENDPOINT_URL is set. */
+  AI?: Ai;
+  /** Secret for encrypting backups at rest (AES-GCM; any length, hashed into a 256-bit key). */
+  BACKUP_KEY?: string;
   /** "true" lets tasks call private/loopback addresses (local development and tests). */
   ALLOW_PRIVATE_TARGETS?: string;
 }

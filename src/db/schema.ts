@@ -125,11 +125,18 @@ export const runs = sqliteTable(
     dispatchedAt: integer("dispatched_at"),
     /** Earliest start (retries whose delay exceeds the queue's maximum wait here for the tick). */
     notBefore: integer("not_before"),
+    /** Set when a run is handed to runners (custom_script, container_update): it waits to be claimed. */
+    runnerReadyAt: integer("runner_ready_at"),
+    /** The runner that claimed it, and until when its lease holds without a heartbeat. */
+    runnerId: text("runner_id"),
+    leaseExpiresAt: integer("lease_expires_at"),
     startedAt: integer("started_at"),
     finishedAt: integer("finished_at"),
     durationMs: integer("duration_ms"),
   },
   (t) => [
+    // Runners' claim scan: an organization's runs waiting for a runner, oldest first.
+    index("runs_runner_ready_idx").on(t.orgId, t.runnerReadyAt).where(sql`status = 'queued' AND runner_ready_at IS NOT NULL`),
     uniqueIndex("runs_occurrence_uq").on(t.taskId, t.scheduledFor, t.attempt),
     // The sweep's scan: queued runs whose message was never sent.
     index("runs_undispatched_idx").on(t.createdAt).where(sql`status = 'queued' AND dispatched_at IS NULL`),

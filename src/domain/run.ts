@@ -24,6 +24,9 @@ export type Run = {
   created_at: number;
   dispatched_at: number | null;
   not_before: number | null;
+  runner_ready_at: number | null;
+  runner_id: string | null;
+  lease_expires_at: number | null;
   started_at: number | null;
   finished_at: number | null;
   duration_ms: number | null;

@@ -25,6 +25,8 @@ export const LEASE_GRACE_MS = 30_000;
 const CANCEL_POLL_MS = 1000;
 /** Triggers that exist because of the schedule; they do not run for a task that is no longer active. */
 const SCHEDULED = new Set(["schedule", "catchup", "retry", "event"]);
+/** Types a Worker cannot run itself: runners on the user's hosts claim them (POST /v1/runners/claim). */
+export const RUNNER_TYPES: ReadonlySet<string> = new Set(["custom_script", "container_update"]);
 
 /**
  * The queue handler. Messages are handled and acked one by one; an unreadable
@@ -68,7 +70,7 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
   if (task.status === "canceled") return settle(db, run, "canceled", "task_canceled");
   if (task.status !== "active" && SCHEDULED.has(run.trigger)) return settle(db, run, "canceled", `task_${task.status}`);
 
-  const lock = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
+  const lock = lockOf(env, task);
   const overlap = (run.input as { overlap_policy?: Task["overlap_policy"] } | null)?.overlap_policy ?? task.overlap_policy;
   const lease: LeaseDecision = await lock.acquire({
     runId: run.id,
@@ -90,6 +92,14 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
       return settle(db, run, "skipped", "dedupe");
   }
   if (lease.cancel?.length) log("info", "run.cancel_requested", { task_id: task.id, canceled: lease.cancel, by: run.id });
+  if (RUNNER_TYPES.has(task.type)) {
+    // Runners on the user's hosts pull this run; the lease stays held until they complete it
+    // (or it lapses and the lock's alarm times the run out).
+    const handed = await db.update(runs).set({ runnerReadyAt: Date.now() }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
+    if (!handed) await lock.release(run.id);
+    else log("info", "run.awaiting_runner", { task_id: task.id, run_id: run.id, type: task.type });
+    return;
+  }
   try {
     const startedAt = Date.now();
     const started = await db.update(runs).set({ status: "running", startedAt }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
@@ -98,14 +108,21 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
     const running = { ...run, status: "running" as const, started_at: startedAt };
     const outcome = await execute(env, db, task, running, () => lock.isCanceled(run.id));
     const recorded = await recordOutcome(env, db, task, running, outcome);
-    if (recorded) {
-      const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
-      if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: run.id, status: sent.status, error: sent.error });
-    }
+    if (recorded) await notify(env, db, task, recorded);
   } finally {
     await lock.release(run.id);
   }
 }
+
+/** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
+export async function notify(env: Env, db: Db, task: Task, recorded: Run): Promise<void> {
+  const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
+  if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
+}
+
+/** The lock that serialises a task's runs: one per task, or one per concurrency key in its organization. */
+export const lockOf = (env: Env, task: Task) =>
+  env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
 
 /** Runs the executor under the task's timeout, and aborts it if a newer run cancels this one. */
 async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => Promise<boolean>): Promise<FinalOutcome> {
@@ -127,7 +144,7 @@ async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => P
   }, CANCEL_POLL_MS);
   let outcome: Outcome;
   try {
-    outcome = await executor.execute(task, run, { signal: controller.signal, signingSecrets: secrets, allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
+    outcome = await executor.execute(task, run, { signal: controller.signal, signingSecrets: secrets, allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true", env });
   } catch (e) {
     outcome = { status: "failed", error: e instanceof Error ? e.message : String(e) };
   } finally {

@@ -90,6 +90,16 @@ export class TaskLock extends DurableObject<Env> {
     return (await this.load()).canceled.includes(runId);
   }
 
+  /** Sets a held lease's deadline (a runner's claim or heartbeat). False when the lease is gone (expired or canceled). */
+  async renew(runId: string, expiresAt: number): Promise<boolean> {
+    const s = await this.load();
+    const lease = s.leases.find((l) => l.runId === runId && !l.reserved);
+    if (!lease) return false;
+    lease.expiresAt = expiresAt;
+    await this.save(s);
+    return true;
+  }
+
   /** Gives the slot back (idempotent) and hands it to the first waiting run, if any. */
   async release(runId: string, now = Date.now()): Promise<void> {
     const s = await this.load();

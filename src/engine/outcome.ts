@@ -82,12 +82,21 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
 /** The lease of a run ran out without a report (its consumer died): the run timed out. */
 export async function expireLease(env: Env, runId: string, taskId: string, orgId: string): Promise<void> {
   const db = createDb(env.DB);
-  const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, orgId))).get();
+  let runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, orgId))).get();
+  if (!runRow) return;
+  // A run handed to runners that no runner claimed in time times out like one that stalled.
+  if (runRow.status === "queued" && runRow.runnerReadyAt !== null) {
+    runRow = await db.update(runs).set({ status: "running", startedAt: runRow.runnerReadyAt }).where(and(eq(runs.id, runId), eq(runs.status, "queued"))).returning().get();
+  }
   if (!runRow || runRow.status !== "running") return;
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
   if (!taskRow) return;
   await recordOutcome(env, db, rowToTask(taskRow), rowToRun(runRow), {
     status: "timed_out",
-    error: "the run's lease expired without a result (its worker stopped); timed out",
+    error: runRow.runnerId
+      ? `runner ${runRow.runnerId} stopped sending heartbeats; the lease lapsed`
+      : runRow.runnerReadyAt !== null && runRow.startedAt === runRow.runnerReadyAt
+        ? "no runner claimed the run before its lease ran out"
+        : "the run's lease expired without a result (its worker stopped); timed out",
   });
 }

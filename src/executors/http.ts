@@ -17,7 +17,7 @@ export async function signatureHeader(secrets: string[], body: string, unixSecon
 }
 
 /** Reads at most `cap` bytes of a body, then stops (a huge answer never fills memory). */
-async function readCapped(res: Response, cap: number): Promise<string> {
+export async function readCapped(res: Response, cap: number): Promise<string> {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -3,8 +3,9 @@ import { httpExecutor } from "./http";
 import type { Executor } from "./types";
 
 /**
- * Task type → executor. Types whose executor is not built yet are absent: their
- * runs fail with a clear error rather than pretending to succeed.
+ * Task type → executor. custom_script and container_update have none here: a Worker
+ * cannot run shell commands, so the consumer hands those runs to runners on the
+ * user's hosts (POST /v1/runners/claim). A type without an executor fails clearly.
  */
 export const executors: Partial<Record<TaskType, Executor>> = {
   http: httpExecutor,

@@ -1,3 +1,4 @@
+import type { Env } from "../env";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 
@@ -15,6 +16,8 @@ export type ExecContext = {
   /** Secrets to sign outbound bodies with (current first; next during a rotation). */
   signingSecrets: string[];
   allowPrivateTargets: boolean;
+  /** The Worker's bindings and secrets (R2, endpoint URLs, keys) for executors that need them. */
+  env: Env;
 };
 
 /** One executor per task type, behind this one interface. */

@@ -27,7 +27,7 @@ function run(over: Partial<Run> = {}): Run {
     id: "0a0b0c0d-2222-4333-8444-955566667777", task_id: task().id, trigger: "schedule", attempt: 1, status: "succeeded",
     reason: null, scheduled_for: Date.UTC(2026, 0, 1, 2), retry_of: null, input: { token: "input-secret" },
     result: { status_code: 200, body: "result-secret" }, error: null, targets: null, final: true,
-    created_at: Date.UTC(2026, 0, 1, 2), dispatched_at: null, not_before: null,
+    created_at: Date.UTC(2026, 0, 1, 2), dispatched_at: null, not_before: null, runner_ready_at: null, runner_id: null, lease_expires_at: null,
     started_at: Date.UTC(2026, 0, 1, 2, 0, 1), finished_at: Date.UTC(2026, 0, 1, 2, 0, 3), duration_ms: 2000, ...over,
   };
 }

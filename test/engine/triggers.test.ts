@@ -68,7 +68,7 @@ describe("triggers and their effects on pending runs", () => {
     const sink = target();
     const task = { id: "t", timeout_seconds: 5, parameters: { url: "http://127.0.0.1:9999/hook", method: "GET" } } as unknown as Parameters<typeof httpExecutor.execute>[0];
     const run = { id: "r", attempt: 1, input: null } as unknown as Parameters<typeof httpExecutor.execute>[1];
-    const out = await httpExecutor.execute(task, run, { signal: new AbortController().signal, signingSecrets: [], allowPrivateTargets: true });
+    const out = await httpExecutor.execute(task, run, { signal: new AbortController().signal, signingSecrets: [], allowPrivateTargets: true, env });
     expect(out.status).toBe("succeeded");
     expect(sink.calls.map((c) => c.url)).toEqual(["http://127.0.0.1:9999/hook"]);
   });

@@ -34,6 +34,8 @@ export const RunSchema = z
     final: z.boolean(),
     created_at: instant,
     not_before: instant.nullable().openapi({ description: "Earliest start of a delayed retry" }),
+    runner_id: z.string().nullable().openapi({ description: "The runner executing it (custom_script, container_update)" }),
+    lease_expires_at: instant.nullable().openapi({ description: "A runner's lease: it must heartbeat before this" }),
     started_at: instant.nullable(),
     finished_at: instant.nullable(),
     duration_ms: z.number().int().nullable(),

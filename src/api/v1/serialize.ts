@@ -7,10 +7,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function runJson(r: Run): z.infer<typeof RunSchema> {
-  const { dispatched_at, not_before, ...rest } = r;
+  const { dispatched_at, not_before, runner_ready_at, lease_expires_at, ...rest } = r;
   return {
     ...rest,
     not_before: isoOrNull(not_before),
+    lease_expires_at: isoOrNull(lease_expires_at),
     scheduled_for: iso(r.scheduled_for),
     created_at: iso(r.created_at),
     started_at: isoOrNull(r.started_at),

@@ -1,0 +1,112 @@
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { runs, tasks } from "../db/schema";
+import type { Env } from "../env";
+import { DomainError, conflict, notFound } from "../domain/errors";
+import type { Run } from "../domain/run";
+import type { Task, TaskType } from "../domain/task";
+import { LEASE_GRACE_MS, lockOf, notify } from "../engine/consumer";
+import { recordOutcome } from "../engine/outcome";
+import { log } from "../log";
+import type { ServiceContext } from "./context";
+import { rowToRun } from "./runs/mapper";
+import { rowToTask } from "./tasks/mapper";
+
+/** A claimed run lapses this long after the last heartbeat (runners beat every 15 s). */
+export const RUNNER_LEASE_MS = 60_000;
+export const HEARTBEAT_SECONDS = 15;
+
+export type Claim = { run: Run; task: Task };
+
+/** The lease deadline: the next heartbeat's, but never past the run's own timeout. */
+const deadline = (task: Task, run: { started_at: number | null }, now: number) =>
+  Math.min((run.started_at ?? now) + task.timeout_seconds * 1000 + LEASE_GRACE_MS, now + RUNNER_LEASE_MS);
+
+/**
+ * Hands the oldest waiting run of the given types to a runner, or null. A task with
+ * a project is only for runners labelled with that project (they run on its hosts);
+ * a task without one goes to any runner. The claim is a conditional update, so two
+ * runners never get the same run.
+ */
+export async function claimRun(ctx: ServiceContext, env: Env, p: { runner_id: string; types: TaskType[]; labels?: Record<string, string> }): Promise<Claim | null> {
+  const project = p.labels?.project;
+  const candidates = await ctx.db
+    .select({ run: runs, task: tasks })
+    .from(runs)
+    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+    .where(
+      and(
+        eq(runs.orgId, ctx.orgId),
+        eq(runs.status, "queued"),
+        isNotNull(runs.runnerReadyAt),
+        inArray(tasks.type, p.types),
+        project ? or(isNull(tasks.projectId), eq(tasks.projectId, project)) : isNull(tasks.projectId),
+      ),
+    )
+    .orderBy(asc(runs.runnerReadyAt))
+    .limit(10)
+    .all();
+  for (const c of candidates) {
+    const task = rowToTask(c.task);
+    const now = Date.now();
+    const expires = deadline(task, { started_at: now }, now);
+    const row = await ctx.db
+      .update(runs)
+      .set({ status: "running", startedAt: now, runnerId: p.runner_id, leaseExpiresAt: expires })
+      .where(and(eq(runs.id, c.run.id), eq(runs.status, "queued")))
+      .returning()
+      .get();
+    if (!row) continue; // Another runner was faster.
+    await lockOf(env, task).renew(row.id, expires);
+    log("info", "run.claimed", { task_id: task.id, run_id: row.id, runner_id: p.runner_id });
+    return { run: rowToRun(row), task };
+  }
+  return null;
+}
+
+async function claimedRun(ctx: ServiceContext, runId: string, runnerId: string): Promise<{ run: Run; task: Task }> {
+  const row = await ctx.db.select({ run: runs, task: tasks }).from(runs).innerJoin(tasks, eq(tasks.id, runs.taskId)).where(and(eq(runs.id, runId), eq(runs.orgId, ctx.orgId))).get();
+  if (!row) throw notFound("run");
+  const run = rowToRun(row.run);
+  if (run.runner_id !== runnerId) throw conflict("not_claimed", `run ${runId} is not claimed by runner ${runnerId}`);
+  if (run.status !== "running") throw conflict("run_finished", `run ${runId} is already ${run.status}; stop working on it`);
+  return { run, task: rowToTask(row.task) };
+}
+
+/** Keeps a claimed run's lease alive. `cancel` tells the runner to stop (task canceled or run canceled by a newer one). */
+export async function heartbeat(ctx: ServiceContext, env: Env, runId: string, runnerId: string): Promise<{ lease_expires_at: number; cancel: boolean }> {
+  const { run, task } = await claimedRun(ctx, runId, runnerId);
+  const now = Date.now();
+  const expires = deadline(task, run, now);
+  const renewed = await ctx.db
+    .update(runs)
+    .set({ leaseExpiresAt: expires })
+    .where(and(eq(runs.id, runId), eq(runs.status, "running"), eq(runs.runnerId, runnerId)))
+    .returning({ id: runs.id })
+    .get();
+  if (!renewed) throw conflict("run_finished", `run ${runId} is no longer running`);
+  const lock = lockOf(env, task);
+  const held = await lock.renew(runId, expires);
+  const taskGone = (await ctx.db.select({ n: sql<number>`1` }).from(tasks).where(and(eq(tasks.id, task.id), or(eq(tasks.status, "canceled"), isNotNull(tasks.deletedAt)))).get()) !== undefined;
+  return { lease_expires_at: expires, cancel: !held || taskGone || (await lock.isCanceled(runId)) };
+}
+
+export type Completion = {
+  runner_id: string;
+  status: "succeeded" | "failed" | "timed_out";
+  exit_code?: number | null;
+  stdout_tail?: string;
+  stderr_tail?: string;
+  result?: unknown;
+};
+
+/** Records what a runner reports, through the same path as every other run (retries included), and frees the lock. */
+export async function completeRun(ctx: ServiceContext, env: Env, runId: string, c: Completion): Promise<Run> {
+  const { run, task } = await claimedRun(ctx, runId, c.runner_id);
+  const result = { exit_code: c.exit_code ?? null, stdout_tail: c.stdout_tail ?? "", stderr_tail: c.stderr_tail ?? "", ...(c.result !== undefined && { output: c.result }) };
+  const error = c.status === "succeeded" ? undefined : c.status === "timed_out" ? "the command timed out on the runner" : `the command failed with exit code ${c.exit_code ?? "unknown"}`;
+  const recorded = await recordOutcome(env, ctx.db, task, run, { status: c.status, result, error });
+  await lockOf(env, task).release(runId);
+  if (!recorded) throw new DomainError("conflict", "run_finished", `run ${runId} was finished before this report arrived`);
+  await notify(env, ctx.db, task, recorded);
+  return recorded;
+}
