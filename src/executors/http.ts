@@ -39,7 +39,8 @@ export async function readCapped(res: Response, cap: number): Promise<string> {
   return new TextDecoder().decode(all);
 }
 
-function retryAfter(header: string | null, now: number): number | undefined {
+/** A Retry-After header (seconds or an HTTP date) as seconds from now, capped at one day. */
+export function retryAfterSeconds(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   const secs = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - now) / 1000;
   return Number.isFinite(secs) ? Math.max(0, Math.min(86_400, Math.ceil(secs))) : undefined;
@@ -71,7 +72,7 @@ export const httpExecutor: Executor = {
       const ok = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
       const result = { status_code: res.status, latency_ms: latency, body: text };
       if (ok) return { status: "succeeded", result };
-      return { status: "failed", result, error: `target answered ${res.status}`, retryAfterSeconds: retryAfter(res.headers.get("retry-after"), Date.now()) };
+      return { status: "failed", result, error: `target answered ${res.status}`, retryAfterSeconds: retryAfterSeconds(res.headers.get("retry-after"), Date.now()) };
     } catch (e) {
       if (ctx.signal.aborted) return { status: "timed_out", error: `no answer within ${task.timeout_seconds} s` };
       return { status: "failed", error: `request failed: ${e instanceof Error ? e.message : String(e)}` };

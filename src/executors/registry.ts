@@ -1,5 +1,8 @@
 import type { TaskType } from "../domain/task";
+import { agentExecutor } from "./agent";
+import { healthCheckExecutor } from "./health-check";
 import { httpExecutor } from "./http";
+import { workflowExecutor } from "./workflow";
 import type { Executor } from "./types";
 
 /**
@@ -9,4 +12,7 @@ import type { Executor } from "./types";
  */
 export const executors: Partial<Record<TaskType, Executor>> = {
   http: httpExecutor,
+  health_check: healthCheckExecutor,
+  workflow: workflowExecutor,
+  agent_task: agentExecutor,
 };
