@@ -9,6 +9,7 @@ import { authn } from "./api/middleware/auth";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
+import { artifactsRouter } from "./api/v1/artifacts";
 import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
@@ -70,6 +71,7 @@ export function createApp() {
   app.route("/", adminRouter);
   app.route("/", signingRouter);
   app.route("/", runsRouter);
+  app.route("/", artifactsRouter);
   app.route("/", runnersRouter);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { TaskType } from "../domain/task";
 import { agentExecutor } from "./agent";
+import { backupExecutor } from "./backup";
 import { healthCheckExecutor } from "./health-check";
 import { httpExecutor } from "./http";
 import { workflowExecutor } from "./workflow";
@@ -15,4 +16,5 @@ export const executors: Partial<Record<TaskType, Executor>> = {
   health_check: healthCheckExecutor,
   workflow: workflowExecutor,
   agent_task: agentExecutor,
+  backup: backupExecutor,
 };

@@ -36,6 +36,15 @@ describe("each Worker-side type runs through the engine", () => {
     expect(JSON.parse(sink.calls[0]?.body ?? "{}")).toMatchObject({ callback_type: "webhook", callback_id: "cb-1" });
   });
 
+  it("backup stores each source in R2 and records it", async () => {
+    target(() => new Response("config v1", { headers: { "content-type": "text/plain" } }));
+    const { run } = await runThrough({ type: "backup", parameters: { sources: [{ name: "router-1", url: "https://cfg.example.com/r1" }] } });
+    expect(run?.status).toBe("succeeded");
+    const [entry] = JSON.parse(String(run?.targets));
+    expect(entry).toMatchObject({ name: "router-1", ok: true, size: 9 });
+    expect(JSON.parse(String(run?.result))).toMatchObject({ backup_id: run?.id, size: 9 });
+  });
+
   it("agent_task without an endpoint fails clearly instead of crashing", async () => {
     const { run } = await runThrough({ type: "agent_task", parameters: { prompt: "hello" }, retry: { max_retries: 0 } });
     expect(run).toMatchObject({ status: "failed", final: 1 });
