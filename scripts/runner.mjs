@@ -100,7 +100,8 @@ async function execute(opts, leased) {
   const stop = new AbortController();
   const beat = setInterval(async () => {
     try {
-      const hb = await api(opts, `/v1/runs/${run.id}/heartbeat`, { runner_id: opts.id });
+      // Each heartbeat carries the output so far, so the run shows progress while it runs.
+      const hb = await api(opts, `/v1/runs/${run.id}/heartbeat`, { runner_id: opts.id, stdout_tail: out.text(), stderr_tail: err.text() });
       if (hb.body.cancel) stop.abort();
     } catch (e) {
       console.error(`[runner] heartbeat failed: ${e.message}`);

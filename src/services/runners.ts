@@ -72,14 +72,25 @@ async function claimedRun(ctx: ServiceContext, runId: string, runnerId: string):
   return { run, task: rowToTask(row.task) };
 }
 
-/** Keeps a claimed run's lease alive. `cancel` tells the runner to stop (task canceled or run canceled by a newer one). */
-export async function heartbeat(ctx: ServiceContext, env: Env, runId: string, runnerId: string): Promise<{ lease_expires_at: number; cancel: boolean }> {
+/**
+ * Keeps a claimed run's lease alive, and records the output so far (the run shows
+ * `result.partial: true` until it completes). `cancel` tells the runner to stop
+ * (task canceled, or run canceled by a newer one).
+ */
+export async function heartbeat(
+  ctx: ServiceContext,
+  env: Env,
+  runId: string,
+  runnerId: string,
+  progress: { stdout_tail?: string; stderr_tail?: string } = {},
+): Promise<{ lease_expires_at: number; cancel: boolean }> {
   const { run, task } = await claimedRun(ctx, runId, runnerId);
   const now = Date.now();
   const expires = deadline(task, run, now);
+  const hasProgress = progress.stdout_tail !== undefined || progress.stderr_tail !== undefined;
   const renewed = await ctx.db
     .update(runs)
-    .set({ leaseExpiresAt: expires })
+    .set({ leaseExpiresAt: expires, ...(hasProgress && { result: { partial: true, stdout_tail: progress.stdout_tail ?? "", stderr_tail: progress.stderr_tail ?? "" } }) })
     .where(and(eq(runs.id, runId), eq(runs.status, "running"), eq(runs.runnerId, runnerId)))
     .returning({ id: runs.id })
     .get();

@@ -30,9 +30,11 @@ describe("runners", () => {
     expect(c.body.task).toMatchObject({ id: t.id, type: "custom_script", parameters: { command: "echo hello" } });
     expect(c.body.heartbeat_interval_seconds).toBe(15);
     expect(Date.parse(c.body.lease_expires_at)).toBeGreaterThan(Date.now());
-    const hb = await call("POST", `/v1/runs/${runId}/heartbeat`, { token: runnerKey, body: { runner_id: "host-1" } });
+    const hb = await call("POST", `/v1/runs/${runId}/heartbeat`, { token: runnerKey, body: { runner_id: "host-1", stdout_tail: "hel" } });
     expect(hb.status).toBe(200);
     expect(hb.body.cancel).toBe(false);
+    // Output streams back with each heartbeat while the command runs.
+    expect((await call("GET", `/v1/runs/${runId}`, { token: key })).body.result).toEqual({ partial: true, stdout_tail: "hel", stderr_tail: "" });
     const done = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded", exit_code: 0, stdout_tail: "hello\n", stderr_tail: "" } });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: "succeeded", result: { exit_code: 0, stdout_tail: "hello\n" } });
@@ -84,6 +86,14 @@ describe("runners", () => {
     const r = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "failed", exit_code: 2, stderr_tail: "no such file" } });
     expect(r.body).toMatchObject({ status: "failed", error: "the command failed with exit code 2", result: { exit_code: 2, stderr_tail: "no such file" } });
     expect((await runsOf(t.id)).map((x) => x.status)).toEqual(["failed", "queued"]);
+  });
+
+  it("a heartbeat tells the runner to stop once the task is canceled", async () => {
+    const { runnerKey, runId, t, key } = await handed();
+    await claim(runnerKey);
+    await call("POST", `/v1/tasks/${t.id}/cancel`, { token: key });
+    const hb = await call("POST", `/v1/runs/${runId}/heartbeat`, { token: runnerKey, body: { runner_id: "host-1" } });
+    expect(hb.body.cancel).toBe(true);
   });
 
   it("only the runner that claimed a run may report on it", async () => {

@@ -51,7 +51,10 @@ runnersRouter.openapi(
   },
 );
 
-const HeartbeatBody = z.strictObject({ runner_id: runnerId }).openapi("RunnerHeartbeat");
+const tail = z.string().max(16_384);
+const HeartbeatBody = z
+  .strictObject({ runner_id: runnerId, stdout_tail: tail.optional(), stderr_tail: tail.optional() })
+  .openapi("RunnerHeartbeat");
 runnersRouter.openapi(
   createRoute({
     method: "post", path: "/v1/runs/{id}/heartbeat", tags, middleware: runner, summary: "Extend a claimed run's lease",
@@ -59,12 +62,12 @@ runnersRouter.openapi(
     responses: { 200: json(z.object({ lease_expires_at: z.string(), cancel: z.boolean() }).openapi("HeartbeatResult"), "Lease extended; stop if cancel is true"), ...errorResponses },
   }),
   async (c) => {
-    const r = await heartbeat(await serviceContext(c), c.env, c.req.valid("param").id, c.req.valid("json").runner_id);
+    const { runner_id, ...progress } = c.req.valid("json");
+    const r = await heartbeat(await serviceContext(c), c.env, c.req.valid("param").id, runner_id, progress);
     return c.json({ lease_expires_at: new Date(r.lease_expires_at).toISOString(), cancel: r.cancel }, 200);
   },
 );
 
-const tail = z.string().max(16_384);
 const CompleteBody = z
   .strictObject({
     runner_id: runnerId,
