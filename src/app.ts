@@ -10,11 +10,16 @@ import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
 import { artifactsRouter } from "./api/v1/artifacts";
+import { platformRouter } from "./api/dialects/platform";
 import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
 import { signingRouter } from "./api/v1/signing";
 import { tasksRouter } from "./api/v1/tasks/handlers";
+import { agentflowRouter } from "./api/dialects/agentflow";
+import { agentSchedulesRouter } from "./api/dialects/agent-schedules";
+import { netstacksRouter } from "./api/dialects/netstacks";
+import { kubiyaRouter } from "./api/dialects/kubiya";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -72,6 +77,11 @@ export function createApp() {
   app.route("/", signingRouter);
   app.route("/", runsRouter);
   app.route("/", artifactsRouter);
+  app.route("/", kubiyaRouter);
+  app.route("/", platformRouter);
+  app.route("/", netstacksRouter);
+  app.route("/", agentflowRouter);
+  app.route("/", agentSchedulesRouter);
   app.route("/", runnersRouter);
   return app;
 }

@@ -50,6 +50,10 @@ export const HealthCheckParameters = z.strictObject({
     .max(100),
   timeout_seconds: timeout.optional(),
   alert: z.strictObject({ url: httpUrl }).optional(),
+  // 001's flags. alert_on_failure: false silences the alert; check_containers is recorded
+  // (container checks need a runner on the project's hosts, not an edge probe).
+  alert_on_failure: z.boolean().optional(),
+  check_containers: z.boolean().optional(),
 });
 
 export const BackupParameters = z

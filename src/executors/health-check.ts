@@ -8,7 +8,7 @@ type Probe = { name?: string; url: string; method?: string; expected_status?: nu
 /** Per-target timeout when the task does not set parameters.timeout_seconds. */
 export const DEFAULT_PROBE_TIMEOUT_S = 30;
 
-type Params = { targets: Probe[]; timeout_seconds?: number; alert?: { url: string } };
+type Params = { targets: Probe[]; timeout_seconds?: number; alert?: { url: string }; alert_on_failure?: boolean };
 
 /** What the run records for one probed target. */
 export type TargetReport = { name: string; url: string; ok: boolean; status: number | null; latency_ms: number; error: string | null };
@@ -36,7 +36,7 @@ export const healthCheckExecutor: Executor = {
       return { status: "timed_out", result, targets: entries, error: `health check did not finish within ${task.timeout_seconds} s` };
     }
     if (failing.length === 0) return { status: "succeeded", result, targets: entries };
-    if (p.alert) result.alert = await sendAlert(p.alert.url, failing, checkedAt, task, run, ctx);
+    if (p.alert && p.alert_on_failure !== false) result.alert = await sendAlert(p.alert.url, failing, checkedAt, task, run, ctx);
     return { status: "failed", result, targets: entries, error: `${failing.length} of ${entries.length} targets failed: ${failing.map((e) => e.name).join(", ")}` };
   },
 };

@@ -105,6 +105,13 @@ describe("health_check executor", () => {
     expect(out.result).toEqual({ ok: 1, failed: 1, total: 2 });
   });
 
+  it("alert_on_failure: false silences the alert", async () => {
+    const sink = target((c) => (c.url === ALERT ? new Response("ok") : new Response("down", { status: 503 })));
+    const out = await healthCheckExecutor.execute(task({ targets: [{ url: "https://down.example.com/" }], alert: { url: ALERT }, alert_on_failure: false }), run(), ctx());
+    expect(out.status).toBe("failed");
+    expect(sink.calls.map((c) => c.url)).toEqual(["https://down.example.com/"]);
+  });
+
   it("without its own timeout a probe gives up before the run does, so the run still reports every target", async () => {
     target((c) => (c.url.includes("hang.") ? hang(c) : new Response("OK")));
     const t = task({ targets: [{ name: "hang", url: "https://hang.example.com/" }, { name: "fine", url: "https://fine.example.com/" }] }, { timeout_seconds: 6 });

@@ -1,0 +1,121 @@
+/**
+ * Dialect 004: an agent platform's Schedules API, at `/api/agents/{id}/schedules`,
+ * over the same core as /v1. Auth: `Authorization: Bearer <token>` (API key or
+ * JWT; `X-API-Key`/`UserKey` work too); reads need `tasks:read`, writes `tasks:write`.
+ *
+ * Mapping (where the seed is silent, these choices):
+ * - A schedule is a core `workflow` task with `agent_id = {id}` and
+ *   `parameters = {callback_type: "workflow", callback_id}`: each run POSTs to
+ *   `WORKFLOW_ENDPOINT_URL/{callback_id}`. Schedules belong to the agent in the
+ *   path: another agent's schedule (or another organization's) is 404 and lists
+ *   show only the agent's own. Workflow tasks of the agent made elsewhere (/v1,
+ *   002 with `created_by` = the agent) show here when their schedule is once,
+ *   delayed or cron; rrule and event tasks, and other types, do not.
+ * - `type`: `once` → `{kind: "once", at: next_run}` (an ISO instant with Z or an
+ *   offset, in the future: a past `next_run` is 400); `delayed` →
+ *   `{kind: "delayed", delay_seconds}` (from creation); `cron` → 5-field cron in
+ *   UTC, or in `timezone` (an extension). A field of another type is 400.
+ * - Names need not be unique here but are in the core: the core name is
+ *   `<name> #<8 hex>` (the suffix is kept on rename) and answers show `name`
+ *   without it; `name` is at most 190 characters.
+ * - `status`: `active` | `paused` on create (default active) and through PUT
+ *   (`{"status": "paused"}` pauses, `"active"` resumes); `completed` is a
+ *   once/delayed schedule that ran successfully, and also a task canceled through
+ *   another face (it never runs again; changing it is 409).
+ * - Answers: a schedule is `{id, name, type, cron_expression, next_run, last_run,
+ *   callback_type, callback_id, status, delay_seconds, timezone, created_at,
+ *   updated_at}` (the seed's fields, `null` where they do not apply, plus the
+ *   last four); create answers 201 with it; `next_run` of a paused or finished
+ *   one-time schedule is the instant it was set for. `GET` one adds `executions`
+ *   (the 20 latest runs, newest first: `{id, executed_at, status}` with status
+ *   `success`, `failed`, `timeout`, `running`, `pending`, `canceled` or
+ *   `skipped`; `executed_at` is when it started, or was due). The list is
+ *   `{schedules: [...]}`, complete (no paging), newest first, filtered by `status`
+ *   and `type`. PUT changes only the fields sent (a new `type` needs its field)
+ *   and answers 200 with the schedule; DELETE answers 200 `{id, deleted: true}`.
+ * - Errors: `{"error": "<message>", "code": "<core code>", "details"?: [{path,
+ *   message}]}`: 400 "Invalid schedule data: …" (also malformed JSON), 401, 403,
+ *   404 "Schedule not found", 409, 413 (over 256 KiB), 415 (not JSON).
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { DomainError } from "../../domain/errors";
+import type { Task } from "../../domain/task";
+import type { AppEnv } from "../../env";
+import type { ServiceContext } from "../../services/context";
+import { createTask } from "../../services/tasks/create";
+import { deleteTask } from "../../services/tasks/lifecycle";
+import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
+import { patchTask } from "../../services/tasks/update";
+import { serviceContext } from "../context";
+import { validationHook } from "../validation";
+import { assertOwned, createInput, isShown, patchInput, renderScheduleError, statusOf, toExecution, toSchedule } from "./agent-schedules/map";
+import * as r from "./agent-schedules/routes";
+import { dialectGuards } from "./guards";
+
+export const agentSchedulesRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+agentSchedulesRouter.onError((err, c) => renderScheduleError(c, err));
+agentSchedulesRouter.use("/api/agents/*", ...dialectGuards);
+
+const PAGE = 200;
+const EXECUTIONS = 20;
+
+/** Every workflow task of the agent (the seed's list has no paging), read page by page. */
+async function agentTasks(ctx: ServiceContext, agentId: string, kind: string | undefined): Promise<Task[]> {
+  const all: Task[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const { tasks, total } = await listTasks(ctx, { type: "workflow", agent_id: agentId, schedule_kind: kind, limit: PAGE, offset });
+    all.push(...tasks);
+    if (tasks.length < PAGE || offset + PAGE >= total) return all;
+  }
+}
+
+agentSchedulesRouter.openapi(r.listDef, async (c) => {
+  const { id } = c.req.valid("param");
+  const q = c.req.valid("query");
+  const tasks = await agentTasks(await serviceContext(c), id, q.type);
+  const shown = tasks.filter((t) => isShown(t) && (q.status === undefined || statusOf(t) === q.status));
+  return c.json({ schedules: shown.map(toSchedule) }, 200);
+});
+
+agentSchedulesRouter.openapi(r.createDef, async (c) => {
+  const { id } = c.req.valid("param");
+  const task = await createTask(await serviceContext(c), createInput(id, c.req.valid("json")));
+  c.header("Location", `/api/agents/${encodeURIComponent(id)}/schedules/${task.id}`);
+  return c.json(toSchedule(task), 201);
+});
+
+agentSchedulesRouter.openapi(r.getDef, async (c) => {
+  const { id, scheduleId } = c.req.valid("param");
+  const task = assertOwned(await getTaskWithRuns(await serviceContext(c), scheduleId, EXECUTIONS), id);
+  return c.json({ ...toSchedule(task), executions: task.latest_runs.map(toExecution) }, 200);
+});
+
+agentSchedulesRouter.openapi(r.updateDef, async (c) => {
+  const ctx = await serviceContext(c);
+  const { id, scheduleId } = c.req.valid("param");
+  const b = c.req.valid("json");
+  // The patch is built from the task as read (name suffix, callback, schedule), so it
+  // applies only to that version; a concurrent change makes us rebuild it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = assertOwned(await getTask(ctx, scheduleId), id);
+    try {
+      return c.json(toSchedule(await patchTask(ctx, scheduleId, patchInput(current, b), current.version)), 200);
+    } catch (e) {
+      if (!(e instanceof DomainError && e.kind === "precondition_failed")) throw e;
+    }
+  }
+  throw new DomainError("conflict", "concurrent_update", "the schedule is being changed by another request; retry");
+});
+
+agentSchedulesRouter.openapi(r.deleteDef, async (c) => {
+  const ctx = await serviceContext(c);
+  const { id, scheduleId } = c.req.valid("param");
+  assertOwned(await getTask(ctx, scheduleId), id);
+  await deleteTask(ctx, scheduleId);
+  return c.json({ id: scheduleId, deleted: true as const }, 200);
+});
+
+// The app's notFound answers in /v1's shape; unknown paths and methods here answer in ours.
+agentSchedulesRouter.all("/api/agents/*", (c) => {
+  throw new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`);
+});

@@ -1,0 +1,139 @@
+/**
+ * Dialect 002: an agent workflow platform's Tasks API, at `/tasks`, over the same
+ * core as /v1. Auth: `Authorization: Bearer <agent token>` (an API key or JWT of
+ * this service; `X-API-Key`/`UserKey` work too); reads need `tasks:read`, writes
+ * `tasks:write`.
+ *
+ * Mapping (the seed documents requests only; where it is silent, these choices):
+ * - A 002 task is a core `workflow` task: `parameters = {callback_type: "workflow",
+ *   callback_id: "pipeline", input: <payload>}`, so each run POSTs the payload as
+ *   `input` to `WORKFLOW_ENDPOINT_URL/pipeline` (signed, with task and run ids).
+ *   Tasks of other core types are not visible here (404, not listed).
+ * - `title` → `name` (unique per organization: a duplicate is 409 `name_taken`);
+ *   `description` → `description`; `created_by` (the agent's UUID) → `agent_id`
+ *   (the core's own `created_by` stays the credential that wrote it);
+ *   `max_retries`/`backoff_strategy` → `retry.max_retries`/`retry.backoff`;
+ *   `priority`, `dedupe_key`, `dedupe_window_seconds`, `concurrency_key` as is.
+ *   Defaults are the core's: priority 5, max_retries 3, exponential_jitter,
+ *   timezone UTC; a dedupe_key without a window deduplicates over one hour.
+ * - Schedules: `cron` → cron in `timezone`; `rrule` → RRULE in `timezone` (an
+ *   `RRULE:` prefix and a `DTSTART[;TZID=zone]:YYYYMMDDTHHMMSS` line are accepted;
+ *   the answer's `schedule_expr` is the normalised rule without them); `once` →
+ *   the instant in `schedule_expr` (without Z or an offset it is read as wall time
+ *   in `timezone`); `event` → the event named by `schedule_expr`, or by default the
+ *   title with every run of characters other than letters, digits and `._:-`
+ *   replaced by `-` ("Nightly ETL" → "Nightly-ETL"); publish it with
+ *   `POST /v1/events`. `once` and `event` tasks answer `timezone: "UTC"` (the
+ *   core keeps an instant, not a zone). A core `delayed` task reads as `once` at
+ *   its instant (but `schedule_kind=once` filters stored `once` tasks only).
+ * - Answers: a task is `{id, title, description, schedule_kind, schedule_expr,
+ *   timezone, payload, created_by, priority, max_retries, backoff_strategy,
+ *   dedupe_key, dedupe_window_seconds, concurrency_key, status, next_run_at,
+ *   last_run_at, last_status, snoozed_until, snooze_reason, created_at,
+ *   updated_at}`; create is 201 with it, GET/PUT/snooze/pause/resume/cancel 200
+ *   with it; `GET /tasks` is `{tasks, total, limit, offset}` (limit default 50,
+ *   at most 200; newest first); `run_now` is 202 with the queued run
+ *   `{id, task_id, status: "queued", trigger: "manual", attempt, scheduled_for,
+ *   created_at}` (it runs paused tasks too). `status` is the core's: `active`,
+ *   `paused`, `canceled`, or `completed` (a `once` task after its run succeeded);
+ *   a snoozed task stays `active` with `snoozed_until` set.
+ * - PUT changes only the fields sent; a new `schedule_kind` needs its
+ *   `schedule_expr` (except `event`); `payload` replaces the pipeline whole.
+ *   Unknown fields are refused (400). Cancel is final: resume, pause, snooze,
+ *   run_now or PUT after it are 409 `task_canceled`; a second cancel is a no-op.
+ * - Errors: `{"error": {"code", "message", "details"?: [{path, message}]}}` with
+ *   the status (400 invalid input, 401, 403, 404, 409, 413 over 256 KiB, 415 not
+ *   JSON); `details[].path` names the 002 field.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { DomainError } from "../../domain/errors";
+import type { AppEnv } from "../../env";
+import { runNow } from "../../services/runs/trigger";
+import { createTask } from "../../services/tasks/create";
+import { cancelTask, pauseTask, resumeTask, snoozeTask } from "../../services/tasks/lifecycle";
+import { getTask, listTasks } from "../../services/tasks/read";
+import { patchTask } from "../../services/tasks/update";
+import { serviceContext } from "../context";
+import { validationHook } from "../validation";
+import { assertExpressible, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
+import * as r from "./agentflow/routes";
+import { dialectGuards } from "./guards";
+
+export const agentflowRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+agentflowRouter.onError((err, c) => renderAgentflowError(c, err));
+agentflowRouter.use("/tasks/*", ...dialectGuards);
+
+agentflowRouter.openapi(r.createRouteDef, async (c) => {
+  const task = await createTask(await serviceContext(c), createInput(c.req.valid("json")));
+  c.header("Location", `/tasks/${task.id}`);
+  return c.json(toAgentflow(task), 201);
+});
+
+agentflowRouter.openapi(r.listRouteDef, async (c) => {
+  const q = c.req.valid("query");
+  const { tasks, total } = await listTasks(await serviceContext(c), {
+    type: "workflow",
+    status: q.status,
+    agent_id: q.created_by,
+    schedule_kind: q.schedule_kind,
+    limit: q.limit,
+    offset: q.offset,
+  });
+  return c.json({ tasks: tasks.map(toAgentflow), total, limit: q.limit, offset: q.offset }, 200);
+});
+
+agentflowRouter.openapi(r.getRouteDef, async (c) => {
+  const task = assertExpressible(await getTask(await serviceContext(c), c.req.valid("param").id));
+  return c.json(toAgentflow(task), 200);
+});
+
+agentflowRouter.openapi(r.updateRouteDef, async (c) => {
+  const ctx = await serviceContext(c);
+  const { id } = c.req.valid("param");
+  const b = c.req.valid("json");
+  // The patch is built from the task as read (schedule and payload merge), so it is
+  // applied only to that version; a concurrent change makes us rebuild it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = assertExpressible(await getTask(ctx, id));
+    try {
+      return c.json(toAgentflow(await patchTask(ctx, id, patchInput(current, b), current.version)), 200);
+    } catch (e) {
+      if (!(e instanceof DomainError && e.kind === "precondition_failed")) throw e;
+    }
+  }
+  throw new DomainError("conflict", "concurrent_update", "the task is being changed by another request; retry");
+});
+
+agentflowRouter.openapi(r.runNowRouteDef, async (c) => {
+  const ctx = await serviceContext(c);
+  const { id } = c.req.valid("param");
+  assertExpressible(await getTask(ctx, id));
+  return c.json(runView(await runNow(ctx, id)), 202);
+});
+
+agentflowRouter.openapi(r.snoozeRouteDef, async (c) => {
+  const ctx = await serviceContext(c);
+  const { id } = c.req.valid("param");
+  assertExpressible(await getTask(ctx, id));
+  const b = c.req.valid("json");
+  return c.json(toAgentflow(await snoozeTask(ctx, id, { delay_seconds: b.delay_seconds, reason: b.reason ?? null })), 200);
+});
+
+const verbs = [
+  [r.pauseRouteDef, pauseTask],
+  [r.resumeRouteDef, resumeTask],
+  [r.cancelRouteDef, cancelTask],
+] as const;
+for (const [route, verb] of verbs) {
+  agentflowRouter.openapi(route, async (c) => {
+    const ctx = await serviceContext(c);
+    const { id } = c.req.valid("param");
+    assertExpressible(await getTask(ctx, id));
+    return c.json(toAgentflow(await verb(ctx, id)), 200);
+  });
+}
+
+// The app's notFound answers in /v1's shape; unknown paths and methods under /tasks answer in ours.
+agentflowRouter.all("/tasks/*", (c) => {
+  throw new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`);
+});

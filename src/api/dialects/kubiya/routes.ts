@@ -1,0 +1,54 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../../middleware/auth";
+import { KubiyaErrorSchema } from "./errors";
+import { KubiyaBody, KubiyaTaskSchema } from "./map";
+
+// Route contracts of Kubiya's Scheduled Tasks API.
+
+const read = requireScope("tasks:read");
+const write = requireScope("tasks:write");
+const tags = ["Dialect: Kubiya Scheduled Tasks (003)"];
+const security = [{ bearer: [] }];
+const BASE = "/api/v1/scheduled_tasks";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const body = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const errors = {
+  400: json(KubiyaErrorSchema, "Bad Request - Invalid schedule format or missing required fields"),
+  401: json(KubiyaErrorSchema, "Unauthorized - API key is missing or invalid"),
+  403: json(KubiyaErrorSchema, "Forbidden - The API key doesn't have permission to perform this action"),
+  404: json(KubiyaErrorSchema, "Not Found - The specified scheduled task was not found"),
+  500: json(KubiyaErrorSchema, "Internal Server Error"),
+} as const;
+const TaskIdParam = z.object({ taskId: z.string().max(100).openapi({ param: { name: "taskId", in: "path" } }) });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000).openapi({ description: "At most this many (default 1000)" }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const listRoute = createRoute({
+  method: "get", path: BASE, tags, security, middleware: read, summary: "List all scheduled tasks (a bare JSON array)",
+  request: { query: ListQuery },
+  responses: { 200: json(z.array(KubiyaTaskSchema), "The tasks, newest first"), ...errors },
+});
+export const getRoute = createRoute({
+  method: "get", path: `${BASE}/{taskId}`, tags, security, middleware: read, summary: "Get scheduled task details",
+  request: { params: TaskIdParam },
+  responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
+});
+export const createTaskRoute = createRoute({
+  method: "post", path: BASE, tags, security, middleware: write, summary: "Create a new scheduled task",
+  request: { body: body(KubiyaBody) },
+  responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
+});
+export const updateRoute = createRoute({
+  method: "put", path: `${BASE}/{taskId}`, tags, security, middleware: write, summary: "Update a scheduled task (fields sent change)",
+  request: { params: TaskIdParam, body: body(KubiyaBody) },
+  responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
+});
+export const deleteRoute = createRoute({
+  method: "delete", path: `${BASE}/{taskId}`, tags, security, middleware: write, summary: "Delete a scheduled task",
+  request: { params: TaskIdParam },
+  responses: { 200: { description: "Deleted; no response body" }, ...errors },
+});

@@ -1,0 +1,66 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../../middleware/auth";
+import { NetstacksErrorSchema } from "./errors";
+import { AgentCreateBody, AgentUpdateBody, ListQuery, RunAcceptedSchema, ScheduleCreateBody, ScheduleUpdateBody, TaskListSchema, TaskSchema, ToggleBody } from "./map";
+
+// Route contracts of both NetStacks sub-routers; the agent face has the same verbs with its own bodies.
+
+const read = requireScope("tasks:read");
+const write = requireScope("tasks:write");
+const tags = ["Dialect: NetStacks (000)"];
+const security = [{ bearer: [] }];
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
+const body = <T extends z.ZodType>(schema: T, required = true) => ({ content: { "application/json": { schema } }, required });
+const errors = {
+  400: json(NetstacksErrorSchema, "BAD_REQUEST (invalid cron, timezone or parameters) or INVALID_REQUEST (malformed JSON)"),
+  401: json(NetstacksErrorSchema, "UNAUTHORIZED, INVALID_TOKEN or TOKEN_EXPIRED"),
+  403: json(NetstacksErrorSchema, "FORBIDDEN: the token lacks the scope"),
+  404: json(NetstacksErrorSchema, "TASK_NOT_FOUND (also another organization's task)"),
+  409: json(NetstacksErrorSchema, "CONFLICT: a task with the same name exists"),
+  422: json(NetstacksErrorSchema, "VALIDATION_ERROR: the body does not have the documented shape"),
+} as const;
+const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+
+export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {
+  const agent = base === "/api/tasks/agent-schedules";
+  const what = agent ? "agent schedule" : "scheduled task";
+  const one = `${base}/{id}`;
+  return {
+    create: createRoute({
+      method: "post", path: base, tags, security, middleware: write, summary: `Create a ${what}`,
+      request: { body: body(agent ? AgentCreateBody : ScheduleCreateBody) },
+      responses: { 201: json(TaskSchema, "Created"), ...errors },
+    }),
+    list: createRoute({
+      method: "get", path: base, tags, security, middleware: read, summary: `List ${what}s`,
+      request: { query: ListQuery },
+      responses: { 200: json(TaskListSchema, "One page and the total"), ...errors },
+    }),
+    get: createRoute({
+      method: "get", path: one, tags, security, middleware: read, summary: `Get a ${what} with its execution history`,
+      request: { params: IdParam },
+      responses: { 200: json(TaskSchema, "The task with `executions`"), ...errors },
+    }),
+    update: createRoute({
+      method: "put", path: one, tags, security, middleware: write, summary: `Update a ${what} (fields sent change, others stay)`,
+      request: { params: IdParam, body: body(agent ? AgentUpdateBody : ScheduleUpdateBody) },
+      responses: { 200: json(TaskSchema, "The task"), ...errors },
+    }),
+    remove: createRoute({
+      method: "delete", path: one, tags, security, middleware: write, summary: `Delete a ${what}`,
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...errors },
+    }),
+    run: createRoute({
+      method: "post", path: `${one}/run`, tags, security, middleware: write, summary: "Run immediately (in the background)",
+      request: { params: IdParam },
+      responses: { 202: json(RunAcceptedSchema, "The execution, started"), ...errors },
+    }),
+    toggle: createRoute({
+      method: "post", path: `${one}/toggle`, tags, security, middleware: write, summary: "Enable/disable (`{enabled}`; no body flips)",
+      request: { params: IdParam, body: body(ToggleBody, false) },
+      responses: { 200: json(TaskSchema, "The task"), ...errors },
+    }),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Dialect 001: a container-hosting platform's Tasks API at `/api/v1/tasks`
+ * (camelCase, `{success, ...}` envelopes, `tasks:read` / `tasks:write`), over the same
+ * core as /v1. A task here is a core task of type health_check, backup,
+ * container_update or custom_script on a cron schedule; other core tasks are not
+ * visible through this face (404 "Task not found").
+ *
+ * Mapping (vendor → core):
+ * - `type` health-check|backup|container-update|custom → health_check|backup|container_update|custom_script;
+ *   `projectId` → project_id (must be a project of the caller's organization, else 400
+ *   "Project not found"); `cronExpression` + `timezone` (default UTC) → a cron schedule;
+ *   `enabled` (default true) → active/paused. Retries, timeout and the rest take the core's defaults.
+ * - healthCheckConfig: `checkConnectivity` probes the project's `url` from the edge:
+ *   targets `[{name: projectName, url}]`. It must be true (a health check needs a
+ *   target; a project without a url is a 400). `checkContainers` is recorded, not
+ *   executed: container checks need a runner on the project's hosts and are not part of
+ *   an edge health check yet, so no container result is ever reported. `alertOnFailure` is
+ *   recorded; a failed check shows as `lastStatus: "failed"` and alert delivery to a URL
+ *   is configured through /v1 (`parameters.alert` or `on_failure_url`), since the vendor
+ *   sends no destination. The flags are stored in the core's health-check parameters
+ *   (`check_containers`, `alert_on_failure`; connectivity is the presence of targets), so
+ *   they round-trip through /v1 too. All three default to true.
+ * - backupConfig: the project's `url` is the backup source (GET, stored in R2 under the
+ *   task and run); `encrypt` (default false: it needs the deployment's BACKUP_KEY) is
+ *   passed through. `type` accepts only "full" (every run copies the whole source) and
+ *   `destination` only "s3" (R2 is S3-compatible): both default to those values and are
+ *   read back as them. More sources can be set through /v1 and are kept.
+ * - containerUpdateConfig `{pullImages, restartAfterUpdate}` → `{pull, restart}` (default
+ *   true); customConfig `{command}` → `{command}` (required). Both run on runners labelled
+ *   `project=<projectId>` (POST /v1/runners/claim).
+ *
+ * Answers:
+ * - Instants are ISO-8601 UTC to the second (`2026-01-20T07:00:00Z`), as the reference writes them.
+ * - `lastStatus` and history `status`: succeeded → "success"; failed, timed_out → "failed".
+ *   `history` lists the finished executions among the task's 20 latest runs, newest first
+ *   (skipped or canceled occurrences never executed); a failed one adds `error`. `result`
+ *   is the run's result with top-level keys in camelCase (a backup's `backup_id` → `backupId`).
+ * - Create answers 201 with the reference's short task; PUT changes only the fields sent
+ *   (read-only fields such as `id` or `history` are accepted and ignored, so a read task can
+ *   be sent back) and answers the reference's short task; DELETE answers 200.
+ * - `GET /api/v1/tasks` lists every task of the face (no pagination in the reference; at
+ *   most 1000 per type), newest first, filtered by `projectId`, `type`, `enabled`.
+ * - `POST /:id/run` queues a manual run and waits for it, up to the task's timeout and at
+ *   most 60 s: 200 `{success, execution:{id, status, duration, result}}` where `success` is
+ *   whether the execution succeeded (a failed one adds `error`), or 202
+ *   `{success:true, execution:{id, status:"running"}}` at the deadline (follow it with GET /v1/runs/{id}).
+ * - Errors are `{success:false, error}`: 400 "Invalid cron expression" for any cron problem,
+ *   400 "Project not found", 404 "Task not found", 401/403/409/413/415 with a clear message.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { DomainError } from "../../domain/errors";
+import type { Run } from "../../domain/run";
+import type { TaskPatch, TaskType } from "../../domain/task";
+import type { AppEnv } from "../../env";
+import type { ServiceContext } from "../../services/context";
+import { getProject, listProjects } from "../../services/projects";
+import type { Project } from "../../services/projects";
+import { getRun } from "../../services/runs/read";
+import { runNow } from "../../services/runs/trigger";
+import { createTask } from "../../services/tasks/create";
+import { deleteTask } from "../../services/tasks/lifecycle";
+import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
+import { patchTask } from "../../services/tasks/update";
+import { serviceContext } from "../context";
+import { authn } from "../middleware/auth";
+import { jsonBodiesOnly, platformBodyLimit, platformHook, renderPlatformError } from "./platform/errors";
+import type { Config, PlatformTask } from "./platform/map";
+import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, isFinished, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
+import * as r from "./platform/schemas";
+
+export const platformRouter = new OpenAPIHono<AppEnv>({ defaultHook: platformHook });
+const BASE = "/api/v1/tasks";
+platformRouter.use(`${BASE}/*`, platformBodyLimit, jsonBodiesOnly, authn);
+platformRouter.onError((err, c) => renderPlatformError(c, err));
+platformRouter.notFound((c) => c.json({ success: false as const, error: "Not found" }, 404));
+
+const notFound = () => new DomainError("not_found", "not_found", "Task not found");
+
+/** The project a task names, or 400 "Project not found" (the vendor's answer for an unknown project). */
+async function projectFor(ctx: ServiceContext, id: string): Promise<Project> {
+  try {
+    return await getProject(ctx, id);
+  } catch (e) {
+    if (e instanceof DomainError && e.kind === "not_found") throw new DomainError("invalid", "project_not_found", "Project not found");
+    throw e;
+  }
+}
+
+/** A project's display name; null when the task has none or it was deleted since. */
+async function projectName(ctx: ServiceContext, id: string | null): Promise<string | null> {
+  if (id === null) return null;
+  return getProject(ctx, id).then((p) => p.name, (e: unknown) => {
+    if (e instanceof DomainError && e.kind === "not_found") return null;
+    throw e;
+  });
+}
+
+/** A task of the caller's organization that this face can express, or 404. */
+async function platformTask(ctx: ServiceContext, id: string): Promise<PlatformTask> {
+  const t = await getTask(ctx, id);
+  if (!expressible(t)) throw notFound();
+  return t;
+}
+
+/** The configs a body sends (null counts as not sent: forms send every field). */
+const given = (b: { [K in keyof Config]?: Config[K] | null }): Config => ({
+  ...(b.healthCheckConfig && { healthCheckConfig: b.healthCheckConfig }),
+  ...(b.backupConfig && { backupConfig: b.backupConfig }),
+  ...(b.containerUpdateConfig && { containerUpdateConfig: b.containerUpdateConfig }),
+  ...(b.customConfig && { customConfig: b.customConfig }),
+});
+
+/** A config for another type than the task's is a mistake worth naming, not something to drop silently. */
+function assertOnlyConfigOf(type: r.VendorType, cfg: Config) {
+  const stray = Object.keys(cfg).filter((k) => k !== CONFIG_KEY[type]);
+  if (stray.length > 0) throw new DomainError("invalid", "validation_failed", `${stray.join(", ")} does not apply to a ${type} task; send ${CONFIG_KEY[type]}`);
+}
+
+platformRouter.openapi(r.listRoute, async (c) => {
+  const q = c.req.valid("query");
+  const ctx = await serviceContext(c);
+  const types: TaskType[] = q.type ? [CORE_TYPE[q.type]] : Object.values(CORE_TYPE);
+  const filter = { schedule_kind: "cron", project_id: q.projectId, enabled: q.enabled === undefined ? undefined : q.enabled === "true", limit: 1000, offset: 0 };
+  const pages = await Promise.all(types.map((type) => listTasks(ctx, { ...filter, type })));
+  const tasks = pages.flatMap((p) => p.tasks).filter(expressible).sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
+  const names = new Map((tasks.length > 0 ? await listProjects(ctx) : []).map((p) => [p.id, p.name]));
+  return c.json({ tasks: tasks.map((t) => summary(t, t.project_id === null ? null : (names.get(t.project_id) ?? null))) }, 200);
+});
+
+platformRouter.openapi(r.createTaskRoute, async (c) => {
+  const b = c.req.valid("json");
+  const ctx = await serviceContext(c);
+  const cfg = given(b);
+  assertOnlyConfigOf(b.type, cfg);
+  const project = await projectFor(ctx, b.projectId);
+  const mapped = toParameters(b.type, cfg, undefined, project);
+  const task = await createTask(ctx, {
+    name: b.name,
+    project_id: project.id,
+    type: CORE_TYPE[b.type],
+    parameters: mapped.parameters,
+    schedule: { kind: "cron", expression: b.cronExpression, timezone: b.timezone ?? "UTC" },
+    enabled: b.enabled ?? true,
+  });
+  if (!expressible(task)) throw new Error("created task is not a cron task of a platform type");
+  return c.json({ success: true as const, task: createdView(task) }, 201);
+});
+
+platformRouter.openapi(r.getRoute, async (c) => {
+  const ctx = await serviceContext(c);
+  const t = await getTaskWithRuns(ctx, c.req.valid("param").id, 20);
+  if (!expressible(t)) throw notFound();
+  return c.json(fullView(t, await projectName(ctx, t.project_id)), 200);
+});
+
+platformRouter.openapi(r.updateRoute, async (c) => {
+  const b = c.req.valid("json");
+  const ctx = await serviceContext(c);
+  const current = await platformTask(ctx, c.req.valid("param").id);
+  const type = b.type ?? vendorTypeOf(current);
+  const cfg = given(b);
+  assertOnlyConfigOf(type, cfg);
+  const typeChanged = type !== vendorTypeOf(current);
+  const projectChanged = b.projectId !== undefined && b.projectId !== current.project_id;
+  const patch: TaskPatch = {};
+  if (b.name !== undefined) patch.name = b.name;
+  if (b.enabled !== undefined) patch.enabled = b.enabled;
+  if (b.cronExpression !== undefined || b.timezone !== undefined) {
+    const s = current.schedule;
+    patch.schedule = { kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) };
+  }
+  // Parameters are rebuilt only when something they derive from changes, so a PUT of a
+  // name never overwrites what /v1 set (extra targets, retention, ...).
+  if (typeChanged || projectChanged || Object.keys(cfg).length > 0) {
+    const projectId = b.projectId ?? current.project_id;
+    const project = projectId === null ? null : await projectFor(ctx, projectId);
+    const keep = !typeChanged && !projectChanged;
+    const mapped = toParameters(type, cfg, keep ? configOf(current) : undefined, project, keep ? current.parameters : undefined);
+    patch.type = CORE_TYPE[type];
+    patch.parameters = mapped.parameters;
+    if (projectChanged) patch.project_id = projectId;
+  }
+  // If-Match on the version read: a concurrent edit in between is a conflict, never lost.
+  const task = await patchTask(ctx, current.id, patch, current.version);
+  if (!expressible(task)) throw notFound();
+  return c.json({ success: true as const, task: updatedView(task) }, 200);
+});
+
+platformRouter.openapi(r.deleteRoute, async (c) => {
+  const ctx = await serviceContext(c);
+  const t = await platformTask(ctx, c.req.valid("param").id);
+  await deleteTask(ctx, t.id);
+  return c.json({ success: true as const, message: "Task deleted" as const }, 200);
+});
+
+/** Longest a request waits for its execution. */
+const MAX_WAIT_S = 60;
+
+async function waitFor(ctx: ServiceContext, run: Run, deadline: number): Promise<Run> {
+  let current = run;
+  let pause = 100;
+  while (!isFinished(current) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    pause = Math.min(pause * 2, 1000);
+    current = await getRun(ctx, run.id);
+  }
+  return current;
+}
+
+platformRouter.openapi(r.runRoute, async (c) => {
+  const ctx = await serviceContext(c);
+  const task = await platformTask(ctx, c.req.valid("param").id);
+  const queued = await runNow(ctx, task.id);
+  const run = await waitFor(ctx, queued, Date.now() + Math.min(task.timeout_seconds, MAX_WAIT_S) * 1000);
+  if (!isFinished(run)) return c.json({ success: true, execution: { id: run.id, status: "running" as const } }, 202);
+  const ok = run.status === "succeeded";
+  const execution = { id: run.id, status: ok ? ("success" as const) : ("failed" as const), duration: run.duration_ms, result: vendorResult(run.result) ?? null };
+  return c.json({ success: ok, ...(!ok && { error: runError(run) }), execution }, 200);
+});
+
+// Hono applies a sub-app's notFound only at the top level: this answers unknown paths under the base in the vendor's shape.
+platformRouter.all(`${BASE}/*`, (c) => c.json({ success: false as const, error: `No route for ${c.req.method} ${c.req.path}` }, 404));

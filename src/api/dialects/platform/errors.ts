@@ -1,0 +1,64 @@
+import type { Hook } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, invalid } from "../../../domain/errors";
+import type { AppEnv } from "../../../env";
+import { STATUS_OF, toDomainError } from "../../errors";
+
+// The one place where 001's face turns anything thrown into `{success:false, error}`.
+
+type Failure = { status: ContentfulStatusCode; error: string };
+
+/** Every problem is about `field` (a body missing many fields is not "a cron problem"). */
+const onlyAbout = (e: DomainError, field: string) => (e.details?.length ?? 0) > 0 && (e.details ?? []).every((d) => d.path.startsWith(field));
+
+/** DomainError → the vendor's status and message (the exact strings its reference documents). */
+export function failureOf(e: DomainError): Failure {
+  if (e.code === "invalid_cron" || onlyAbout(e, "schedule.expression") || onlyAbout(e, "cronExpression")) return { status: 400, error: "Invalid cron expression" };
+  if (e.code === "project_not_found") return { status: 400, error: "Project not found" };
+  if (e.code === "invalid_timezone" || onlyAbout(e, "schedule.timezone")) return { status: 400, error: `Invalid timezone: ${e.message}` };
+  if (e.kind === "not_found") return { status: 404, error: "Task not found" };
+  // A concurrent edit between our read and write: the client retries, as for any conflict.
+  if (e.kind === "precondition_failed") return { status: 409, error: "The task was changed by another request; retry" };
+  return { status: STATUS_OF[e.kind], error: e.message };
+}
+
+/** The router's error handler: never a stack trace; unknown errors are logged and answer an opaque 500. */
+export function renderPlatformError(c: Context<AppEnv>, err: unknown): Response {
+  const e = toDomainError(err, c.get("requestId") ?? "");
+  if (e.code === "internal_error") return c.json({ success: false as const, error: "Internal server error" }, 500);
+  const f = failureOf(e);
+  return c.json({ success: false as const, error: f.error }, f.status);
+}
+
+const WHERE: Record<string, string> = { json: "body", query: "query", param: "path" };
+
+/** Zod failures of the vendor's shapes → 400 with every bad field named (a bad cron is "Invalid cron expression"). */
+export const platformHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  const where = WHERE[result.target] ?? result.target;
+  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || where, message: i.message }));
+  const text = details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
+  throw invalid("validation_failed", `Invalid ${where}: ${text}`, details);
+};
+
+/** Bodies over 256 KiB are refused before they are read (app.ts does the same for /v1). */
+export const platformBodyLimit = bodyLimit({
+  maxSize: 256 * 1024,
+  onError: () => {
+    throw new DomainError("payload_too_large", "payload_too_large", "The body is larger than 256 KiB");
+  },
+});
+
+/** A body that is not JSON is refused, so it can never be read as `{}`. */
+export const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
+    const hasBody = Number(c.req.header("content-length") ?? "0") > 0 || c.req.header("transfer-encoding") !== undefined;
+    if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+      throw new DomainError("unsupported_media_type", "unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
+    }
+  }
+  await next();
+});
