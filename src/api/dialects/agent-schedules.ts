@@ -36,6 +36,8 @@
  * - Errors: `{"error": "<message>", "code": "<core code>", "details"?: [{path,
  *   message}]}`: 400 "Invalid schedule data: …" (also malformed JSON), 401, 403,
  *   404 "Schedule not found", 409, 413 (over 256 KiB), 415 (not JSON).
+ * - A `once` schedule whose `next_run` has already passed is due now: it is stored at the
+ *   next second and runs on the next tick (the seed's own 2024 example is such a case).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "../../domain/errors";

@@ -86,7 +86,7 @@ export const toExecution = (r: Run) => ({
 const fieldError = (path: string, message: string) => invalid("validation_failed", message, [{ path, message }]);
 
 /** The core schedule for a type from the fields sent (or, for the same type, the current ones). */
-function scheduleFor(type: ScheduleType, b: ScheduleBody, current?: Task): Schedule {
+function scheduleFor(type: ScheduleType, b: ScheduleBody, current?: Task, now = Date.now()): Schedule {
   const cur = current?.schedule;
   const same = cur?.kind === type ? cur : undefined;
   const wrong = (["cron_expression", "next_run", "delay_seconds"] as const).find(
@@ -102,6 +102,10 @@ function scheduleFor(type: ScheduleType, b: ScheduleBody, current?: Task): Sched
   if (type === "once") {
     const at = b.next_run ?? (same?.kind === "once" ? same.at : undefined);
     if (!at) throw fieldError("next_run", "next_run is required for a once schedule");
+    // A one-time schedule whose time has already passed is due: it runs as soon as possible
+    // (stored at the next second, which the answer's next_run shows), as this API's clients expect.
+    const given = b.next_run ? Date.parse(b.next_run) : Number.NaN;
+    if (!Number.isNaN(given) && given <= now) return { kind: "once", at: new Date(Math.ceil(now / 1000) * 1000 + 1000).toISOString() };
     return { kind: "once", at };
   }
   const delay = b.delay_seconds ?? (same?.kind === "delayed" ? same.delay_seconds : undefined);
