@@ -35,9 +35,10 @@ export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?
     throw invalid("validation_failed", `invalid task: ${details.map((d) => `${d.path || "body"}: ${d.message}`).join("; ")}`, details);
   }
   const spec = withDefaults(shape.data as TaskInput);
-  spec.parameters = validateParameters(spec.type, spec.parameters);
+  // The schedule first: it is what most callers get wrong, and its errors name the exact field.
   // A stored schedule was validated when written; re-checking it would refuse a past `once` on an unrelated edit.
   if (!stored || JSON.stringify(stored) !== JSON.stringify(spec.schedule)) spec.schedule = checkSchedule(spec.schedule, ctx.now);
+  spec.parameters = validateParameters(spec.type, spec.parameters);
   if (spec.project_id !== null) await assertProject(ctx, spec.project_id);
   return spec;
 }
