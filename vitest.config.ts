@@ -16,13 +16,19 @@ export default defineConfig(async () => {
           compatibilityFlags: ["nodejs_compat"],
           d1Databases: ["DB"],
           queueProducers: { RUNS: "tasks-runs" },
-          durableObjects: { TASK_LOCK: { className: "TaskLock", useSQLite: true } },
+          durableObjects: {
+            TASK_LOCK: { className: "TaskLock", useSQLite: true },
+            RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+          },
           r2Buckets: ["BACKUPS"],
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             JWT_SECRET: "test-jwt-secret-at-least-32-bytes-long!!",
             TOKEN_TTL_SECONDS: "3600",
+            // Generous, so no suite is ever limited; test/security drives the 429 path with its own limits.
+            RATE_LIMIT_PER_MINUTE: "100000",
+            RATE_LIMIT_BURST: "100000",
           },
         },
       }),

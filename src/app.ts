@@ -6,6 +6,7 @@ import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { renderError } from "./api/errors";
 import { authn } from "./api/middleware/auth";
+import { rateLimit } from "./api/middleware/rate-limit";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
@@ -69,6 +70,7 @@ export function createApp() {
   );
   app.use("/v1/*", jsonBodiesOnly);
   app.use("/v1/*", authn);
+  app.use("/v1/*", rateLimit);
 
   // Mounted routers, in one visible list.
   app.route("/", tasksRouter);

@@ -1,10 +1,13 @@
 import type { TaskLock } from "./engine/lock";
+import type { RateLimiter } from "./engine/rate-limiter";
 
 /** Bindings and secrets of the Worker (wrangler.toml + `.dev.vars` / `wrangler secret put`). */
 export interface Env {
   DB: D1Database;
   RUNS: Queue<unknown>;
   TASK_LOCK: DurableObjectNamespace<TaskLock>;
+  /** One token bucket per credential (API key, JWT org+subject, admin token). */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   BACKUPS: R2Bucket;
   /** Bootstrap credential for /v1/api-keys, /v1/projects and other admin routes. */
   ADMIN_TOKEN?: string;
@@ -26,6 +29,10 @@ export interface Env {
   BACKUP_KEY?: string;
   /** "true" lets tasks call private/loopback addresses (local development and tests). */
   ALLOW_PRIVATE_TARGETS?: string;
+  /** Sustained requests per minute per credential on /v1 (default 600). */
+  RATE_LIMIT_PER_MINUTE?: string;
+  /** Bucket size: requests a credential may send at once (default 100). */
+  RATE_LIMIT_BURST?: string;
 }
 
 export type AppEnv = {

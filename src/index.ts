@@ -4,6 +4,7 @@ import { tick } from "./engine/tick";
 import type { Env } from "./env";
 
 export { TaskLock } from "./engine/lock";
+export { RateLimiter } from "./engine/rate-limiter";
 
 const app = createApp();
 

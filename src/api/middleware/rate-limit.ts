@@ -1,0 +1,52 @@
+import { createMiddleware } from "hono/factory";
+import type { Identity } from "../../domain/identity";
+import type { AppEnv, Env } from "../../env";
+import { log } from "../../log";
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_RATE_LIMIT_BURST = 100;
+
+/** The limits in force: `RATE_LIMIT_PER_MINUTE` (sustained) and `RATE_LIMIT_BURST` (bucket size). */
+export function rateLimits(env: Pick<Env, "RATE_LIMIT_PER_MINUTE" | "RATE_LIMIT_BURST">): { perMinute: number; burst: number; refillPerMs: number } {
+  const num = (v: string | undefined, d: number) => {
+    const n = Number(v);
+    return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? n : d;
+  };
+  const perMinute = num(env.RATE_LIMIT_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const burst = Math.floor(num(env.RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_BURST));
+  return { perMinute, burst, refillPerMs: perMinute / 60_000 };
+}
+
+/**
+ * Whose bucket a request draws from: an API key (and the JWTs exchanged for it,
+ * which carry the same org and subject), a JWT's org and subject, or the admin token.
+ */
+export function rateLimitKey(identity: Identity): string {
+  return identity.orgId ? `${identity.orgId}|${identity.subject}` : `admin|${identity.subject}`;
+}
+
+/**
+ * Per-credential rate limiting, after authentication: 429 with `Retry-After`
+ * (seconds) and the /v1 error envelope once the bucket is empty. If the limiter
+ * itself fails, the request goes through (logged): limiting must not take the API down.
+ */
+export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const { burst, refillPerMs } = rateLimits(c.env);
+  const key = rateLimitKey(c.get("identity"));
+  let verdict: { allowed: boolean; retryAfterMs: number } | undefined;
+  try {
+    const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+    verdict = await stub.take(burst, refillPerMs);
+  } catch (e) {
+    log("error", "rate_limit.failed", { request_id: c.get("requestId"), error: e instanceof Error ? e.message : String(e) });
+  }
+  if (verdict && !verdict.allowed) {
+    const seconds = Number.isFinite(verdict.retryAfterMs) ? Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)) : 60;
+    c.header("Retry-After", String(seconds));
+    return c.json(
+      { error: { code: "rate_limited", message: `too many requests for this credential: retry in ${seconds} s`, request_id: c.get("requestId") } },
+      429,
+    );
+  }
+  await next();
+});
