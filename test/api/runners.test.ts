@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, runsOf } from "../helpers/engine";
+import { captureQueue, deliver, expireLeases, runsOf } from "../helpers/engine";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -63,12 +63,7 @@ describe("runners", () => {
   it("a lapsed lease (no heartbeat) times the run out and retries it by the task's rules", async () => {
     const { runnerKey, runId, t, q } = await handed({ retry: { max_retries: 1, delay_seconds: 2, backoff: "fixed" } });
     expect((await claim(runnerKey)).status).toBe(200);
-    const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
-    await runInDurableObject(stub, async (_i, s) => {
-      const st = await s.storage.get<{ leases: { expiresAt: number }[] }>("state");
-      for (const l of st?.leases ?? []) l.expiresAt = Date.now() - 1;
-      await s.storage.put("state", st);
-    });
+    const stub = await expireLeases(t.id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const runs = await runsOf(t.id);
     expect(runs.map((r) => [r.attempt, r.status])).toEqual([[1, "timed_out"], [2, "queued"]]);

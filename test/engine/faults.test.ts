@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, runsOf, target, tickAt, until } from "../helpers/engine";
+import { captureQueue, deliver, expireLeases, runsOf, target, tickAt, until } from "../helpers/engine";
 import { tick } from "../../src/engine/tick";
 
 afterEach(() => vi.restoreAllMocks());
@@ -20,11 +20,7 @@ describe("faults", () => {
     expect(lease.decision).toBe("run");
     await env.DB.prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?").bind(Date.now(), run.body.id).run();
     // Time passes: the lease's deadline is now behind us and the consumer never reported.
-    await runInDurableObject(stub, async (_i, s) => {
-      const st = await s.storage.get<{ leases: { expiresAt: number }[] }>("state");
-      for (const l of st?.leases ?? []) l.expiresAt = Date.now() - 1;
-      await s.storage.put("state", st);
-    });
+    await expireLeases(t.id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const runs = await runsOf(t.id);
     expect(runs.map((r) => [r.attempt, r.status, r.trigger])).toEqual([[1, "timed_out", "manual"], [2, "queued", "retry"]]);

@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { vi } from "vitest";
 import worker from "../../src/index";
 
@@ -91,4 +91,15 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
 export async function runsOf(taskId: string) {
   const { results } = await env.DB.prepare("SELECT * FROM runs WHERE task_id = ? ORDER BY scheduled_for, attempt").bind(taskId).all<Record<string, unknown>>();
   return results;
+}
+
+/** Time passes for a task's lock: every lease's deadline is now behind us (as if its holder stopped reporting). */
+export async function expireLeases(taskId: string) {
+  const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(taskId));
+  await runInDurableObject(stub, async (_i, s) => {
+    const st = await s.storage.get<{ leases: { expiresAt: number }[] }>("state");
+    for (const l of st?.leases ?? []) l.expiresAt = Date.now() - 1;
+    await s.storage.put("state", st);
+  });
+  return stub;
 }
