@@ -56,6 +56,9 @@ describe("snooze", () => {
     expect(long.body.error.details[0].path).toBe("delay_seconds");
     const both = await post(key, `/v1/tasks/${t.id}/snooze`, { delay_seconds: 60, until });
     expect(both.status).toBe(400);
+    const impossible = await post(key, `/v1/tasks/${t.id}/snooze`, { until: "2026-02-30T00:00:00Z" });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.details[0].path).toBe("until");
   });
 
   it("resume ends a snooze early", async () => {

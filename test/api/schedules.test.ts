@@ -87,6 +87,16 @@ describe("POST /v1/schedules/preview", () => {
     expect(fired).toEqual([{ at: "2026-03-09T06:30:00.000Z", local: "2026-03-09T02:30:00-04:00" }]);
   });
 
+  it("refuses an `after` that is not a real ISO instant (impossible date, 6-digit year, no offset)", async () => {
+    const { key } = await tenant();
+    const schedule = { kind: "cron", expression: "0 9 * * *", timezone: "UTC" };
+    for (const after of ["2026-02-30T00:00:00Z", "-271821-04-20T00:00:00.024Z", "2026-03-01T00:00:00"]) {
+      const r = await preview(key, { schedule, after });
+      expect(r.status, after).toBe(400);
+      expect(r.body.error.details[0].path).toBe("after");
+    }
+  });
+
   it("answers the exact validation error", async () => {
     const { key } = await tenant();
     const r = await preview(key, { schedule: { kind: "cron", expression: "0 25 * * *", timezone: "UTC" } });

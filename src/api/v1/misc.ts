@@ -1,8 +1,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
-import { invalid } from "../../domain/errors";
 import type { Schedule } from "../../domain/schedule";
-import { nextOccurrences } from "../../domain/schedule";
+import { instantField, nextOccurrences } from "../../domain/schedule";
 import { publishEvent } from "../../services/runs/trigger";
 import { issueToken } from "../../services/auth/authenticate";
 import { checkSchedule } from "../../services/tasks/spec";
@@ -50,13 +49,7 @@ const previewRoute = createRoute({
 miscRouter.openapi(previewRoute, async (c) => {
   const { schedule, count, after } = c.req.valid("json");
   const now = Date.now();
-  let from = now;
-  if (after !== undefined) {
-    from = Date.parse(after);
-    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(after) || Number.isNaN(from)) {
-      throw invalid("validation_failed", "after must be an ISO-8601 instant with Z or an offset", [{ path: "after", message: "not an ISO-8601 instant" }]);
-    }
-  }
+  const from = after === undefined ? now : instantField(after, "after");
   // Validated as of `after`, so a past window can be previewed too.
   const valid = checkSchedule(schedule as Schedule, Math.min(now, from));
   const occurrences = nextOccurrences(valid, from, count, now).map((o) => ({

@@ -9,3 +9,4 @@ export { MAX_RRULE_COUNT, MAX_RRULE_INTERVAL, validateRrule } from "./rrule";
 export type { RruleSpec } from "./rrule";
 export { MAX_DELAY_SECONDS, validateSchedule } from "./validate";
 export { nextOccurrences, nextRunAt } from "./next";
+export { instantField, parseInstant } from "./instant";

@@ -1,4 +1,5 @@
 /** ISO-8601 instants with an explicit zone ("Z" or "+HH:MM"), as used by `once.at`. */
+import { invalid } from "../errors";
 import { parseWallDateTime } from "./civil";
 
 export type ParsedInstant = { at: number; offset: number } | { error: string };
@@ -23,4 +24,11 @@ export function parseInstant(text: string): ParsedInstant {
   }
   const fraction = m[2] === undefined ? 0 : Math.floor(Number(`0${m[2]}`) * 1000);
   return { at: wall + fraction - offset, offset };
+}
+
+/** An instant from a request field (e.g. `until`, `start`, `after`), or a 400 naming that field. */
+export function instantField(text: string, path: string): number {
+  const r = parseInstant(text);
+  if ("error" in r) throw invalid("validation_failed", `${path}: ${r.error}`, [{ path, message: r.error }]);
+  return r.at;
 }

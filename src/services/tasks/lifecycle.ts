@@ -3,6 +3,7 @@ import { runs } from "../../db/schema";
 import { conflict, invalid } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../context";
+import { instantField } from "../../domain/schedule";
 import { computeNextRunAt } from "./spec";
 import { mutateTask } from "./write";
 
@@ -59,10 +60,7 @@ export function snoozeTask(ctx: ServiceContext, id: string, p: { delay_seconds?:
   }
   let until: number;
   if (p.until !== undefined) {
-    until = Date.parse(p.until);
-    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(p.until) || Number.isNaN(until)) {
-      throw invalid("validation_failed", "until must be an ISO-8601 instant with Z or an offset", [{ path: "until", message: "not an ISO-8601 instant" }]);
-    }
+    until = instantField(p.until, "until");
     if (until <= ctx.now) throw invalid("validation_failed", "until must be in the future", [{ path: "until", message: "must be in the future" }]);
     if (until - ctx.now > MAX_SNOOZE_SECONDS * 1000) {
       throw invalid("validation_failed", "a snooze lasts at most one week (604800 seconds)", [{ path: "until", message: "more than one week ahead" }]);

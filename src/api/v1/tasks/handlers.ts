@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { invalid } from "../../../domain/errors";
+import { instantField } from "../../../domain/schedule";
 import type { TaskInput, TaskPatch } from "../../../domain/task";
 import { createTask } from "../../../services/tasks/create";
 import { cancelTask, deleteTask, pauseTask, resumeTask, skipNext, snoozeTask, toggleTask } from "../../../services/tasks/lifecycle";
@@ -12,15 +12,6 @@ import { serviceContext } from "../../context";
 import { validationHook } from "../../validation";
 import { etagOf, parseIfMatch, runJson, taskJson } from "../serialize";
 import * as r from "./routes";
-
-/** Parses an ISO instant from a body field, or answers 400 naming the field. */
-function instantField(value: string, path: string): number {
-  const ms = Date.parse(value);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value) || Number.isNaN(ms)) {
-    throw invalid("validation_failed", `${path} must be an ISO-8601 instant with Z or an offset`, [{ path, message: "not an ISO-8601 instant" }]);
-  }
-  return ms;
-}
 
 export const tasksRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
