@@ -25,22 +25,19 @@ export function takeToken(state: Bucket | undefined, now: number, capacity: numb
 
 /**
  * The rate limiter of one credential (one object per API key, JWT subject or the
- * admin token, addressed by name). The bucket lives in memory and in the object's
- * storage, so it survives eviction.
+ * admin token, addressed by name). The bucket lives in memory only: writing it to
+ * storage on every request would cost a storage write per API call for no real
+ * gain. If the object is evicted (it idles out after some seconds without calls)
+ * the bucket starts full again, which is what an idle credential's bucket would
+ * have refilled to anyway; a busy credential keeps its object alive.
  */
 export class RateLimiter extends DurableObject<Env> {
   private bucket: Bucket | undefined;
-  private loaded = false;
 
   /** Takes one token; the limits come with each call so a change of vars applies at once. */
   async take(capacity: number, refillPerMs: number, now = Date.now()): Promise<Omit<TakeResult, "state">> {
-    if (!this.loaded) {
-      this.bucket = await this.ctx.storage.get<Bucket>("bucket");
-      this.loaded = true;
-    }
     const { state, ...result } = takeToken(this.bucket, now, capacity, refillPerMs);
     this.bucket = state;
-    await this.ctx.storage.put("bucket", state);
     return result;
   }
 }

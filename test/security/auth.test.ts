@@ -229,6 +229,38 @@ describe("API keys", () => {
   });
 });
 
+describe("constant-time comparison of secrets", () => {
+  afterEach(() => vi.restoreAllMocks());
+  const db = () => createDb(env.DB);
+
+  it("the admin token is compared as two SHA-256 digests with crypto.subtle.timingSafeEqual, whatever the guess's length", async () => {
+    const spy = vi.spyOn(crypto.subtle, "timingSafeEqual");
+    await expect(authenticate(db(), env, bearer(ADMIN), Date.now())).resolves.toMatchObject({ kind: "admin_token" });
+    for (const guess of ["x", `${ADMIN.slice(0, -1)}`, `${ADMIN}${"y".repeat(500)}`]) {
+      await expect(authenticate(db(), env, bearer(guess), Date.now())).rejects.toMatchObject({ kind: "unauthorized" });
+    }
+    // One call per attempt, always on equal-length (32-byte) digests: neither content nor length is compared early.
+    expect(spy).toHaveBeenCalledTimes(4);
+    for (const [a, b] of spy.mock.calls) {
+      expect((a as ArrayBuffer).byteLength).toBe(32);
+      expect((b as ArrayBuffer).byteLength).toBe(32);
+    }
+  });
+
+  it("an API key is never compared as text: it is hashed, found by its hash, and the hash checked in constant time", async () => {
+    const { key } = await tenant(["tasks:read"]);
+    const spy = vi.spyOn(crypto.subtle, "timingSafeEqual");
+    await expect(authenticate(db(), env, bearer(key), Date.now())).resolves.toMatchObject({ kind: "api_key" });
+    expect(spy).toHaveBeenCalledTimes(1);
+    const stored = await env.DB.prepare("SELECT hash FROM api_keys WHERE hash = ?").bind(await sha256Hex(key)).first<{ hash: string }>();
+    expect(stored?.hash).toBe(await sha256Hex(key));
+    // A wrong key finds no row at all: nothing about the real key is touched.
+    spy.mockClear();
+    await expect(authenticate(db(), env, bearer(`${key.slice(0, -1)}${key.at(-1) === "A" ? "B" : "A"}`), Date.now())).rejects.toMatchObject({ kind: "unauthorized" });
+    expect(spy).not.toHaveBeenCalled();
+  });
+});
+
 describe("secrets never appear in responses", () => {
   it("neither the key, its hash, JWT_SECRET nor ADMIN_TOKEN appear in lists, tasks or auth errors", async () => {
     const org = newOrg();

@@ -5,7 +5,7 @@ import type { ApiKeyRow } from "../../db/schema";
 import { DomainError, invalid, notFound } from "../../domain/errors";
 import type { Scope } from "../../domain/identity";
 import { ensureOrg, isValidOrgId, randomSecret } from "../orgs";
-import { sha256Hex } from "./crypto";
+import { sha256Hex, timingSafeEqualText } from "./crypto";
 
 export const API_KEY_PREFIX = "tk_";
 
@@ -86,10 +86,17 @@ export async function revokeApiKey(db: Db, id: string, now: number): Promise<Api
   return view(existing);
 }
 
-/** The live key behind a presented secret, or null. Lookup is by hash (an index), never by comparing secrets. */
+/**
+ * The live key behind a presented secret, or null. The secret itself is never
+ * compared: it is hashed, the row is found by its hash (an index), and the
+ * stored hash is then checked against the computed one in constant time, so
+ * neither the lookup nor the check leaks how much of a guess was right.
+ */
 export async function findApiKey(db: Db, presented: string): Promise<ApiKeyRow | null> {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
-  const row = await db.select().from(apiKeys).where(eq(apiKeys.hash, await sha256Hex(presented))).get();
+  const hash = await sha256Hex(presented);
+  const row = await db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get();
   if (!row || row.revokedAt !== null) return null;
+  if (!(await timingSafeEqualText(row.hash, hash))) return null;
   return row;
 }

@@ -2,7 +2,7 @@ import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "j
 import type { JWTPayload } from "jose";
 import type { Db } from "../../db/client";
 import { apiKeys } from "../../db/schema";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Env } from "../../env";
 import { DomainError } from "../../domain/errors";
 import type { Identity } from "../../domain/identity";
@@ -12,6 +12,8 @@ import { API_KEY_PREFIX, findApiKey } from "./api-keys";
 import { timingSafeEqualText } from "./crypto";
 
 const MAX_TOKEN_LENGTH = 8192;
+/** `last_used_at` is kept to this precision (ms), so a busy key does not write on every request. */
+const LAST_USED_PRECISION_MS = 60_000;
 const unauthorized = (message: string) => new DomainError("unauthorized", "unauthorized", message);
 
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -40,8 +42,16 @@ export async function authenticate(db: Db, env: Env, cred: Presented | null, now
   if (value.startsWith(API_KEY_PREFIX)) {
     const key = await findApiKey(db, value);
     if (!key) throw unauthorized("invalid or revoked API key");
-    // Best effort bookkeeping; a failure here must not fail the request.
-    await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id)).run().catch(() => undefined);
+    // Best-effort bookkeeping at minute precision: a key used many times a minute
+    // costs one write a minute, not one per request. A failure must not fail the request.
+    if (key.lastUsedAt === null || key.lastUsedAt < now - LAST_USED_PRECISION_MS) {
+      await db
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_PRECISION_MS))))
+        .run()
+        .catch(() => undefined);
+    }
     return {
       kind: "api_key",
       orgId: key.orgId,
