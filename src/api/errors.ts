@@ -14,6 +14,7 @@ export const STATUS_OF: Record<ErrorKind, ContentfulStatusCode> = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
 };
 
 export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetail[]; request_id: string } };

@@ -9,7 +9,8 @@ export type ErrorKind =
   | "conflict"
   | "precondition_failed"
   | "payload_too_large"
-  | "unsupported_media_type";
+  | "unsupported_media_type"
+  | "rate_limited";
 
 /**
  * The one error type the core throws. HTTP faces map `kind` to a status and render

@@ -1,7 +1,9 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { renderError } from "../../src/api/errors";
 import { rateLimit, rateLimitKey, rateLimits } from "../../src/api/middleware/rate-limit";
 import { requestId } from "../../src/api/middleware/request-id";
 import type { Identity } from "../../src/domain/identity";
@@ -110,6 +112,7 @@ describe("rate limit middleware (a small app with its own limits)", () => {
       await next();
     }));
     app.use("*", rateLimit);
+    app.onError((err, c) => renderError(c, err));
     app.get("/v1/ping", (c) => c.json({ ok: true }));
     return app;
   }
@@ -153,5 +156,30 @@ describe("rate limiting in the real Worker", () => {
     for (let i = 0; i < 5; i++) expect((await call("GET", "/v1/tasks", { token: key })).status).toBe(200);
     // Unauthenticated requests are refused by authn before they reach the limiter.
     expect((await call("GET", "/v1/tasks")).status).toBe(401);
+  });
+
+  it("every dialect is limited too, per credential, answering 429 with Retry-After in its own error shape", async () => {
+    const app = createApp();
+    const tightEnv = { ...env, RATE_LIMIT_PER_MINUTE: "1", RATE_LIMIT_BURST: "2" };
+    const faces: [string, (body: any) => void][] = [
+      ["/api/tasks/schedules", (b) => expect(b).toEqual({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/retry in \d+ s/), status: 429, details: null } })],
+      ["/api/v1/tasks", (b) => expect(b).toEqual({ success: false, error: expect.stringMatching(/retry in \d+ s/) })],
+      ["/tasks", (b) => expect(b).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/retry in \d+ s/) } })],
+      ["/api/v1/scheduled_tasks", (b) => expect(b).toEqual({ msg: expect.stringMatching(/retry in \d+ s/) })],
+      ["/api/agents/agent-1/schedules", (b) => expect(b).toEqual({ error: expect.stringMatching(/retry in \d+ s/), code: "rate_limited" })],
+    ];
+    for (const [path, shape] of faces) {
+      const { key } = await tenant(["tasks:read"]); // a fresh credential (and bucket) per face
+      const get = () => app.request(`http://tasks.test${path}`, { headers: { authorization: `Bearer ${key}` } }, tightEnv, createExecutionContext());
+      expect((await get()).status, path).toBe(200);
+      expect((await get()).status, path).toBe(200);
+      const res = await get();
+      expect(res.status, path).toBe(429);
+      expect(Number(res.headers.get("retry-after")), path).toBeGreaterThanOrEqual(59);
+      shape(await res.json());
+      // Another credential is not held back by this one.
+      const other = await tenant(["tasks:read"]);
+      expect((await app.request(`http://tasks.test${path}`, { headers: { authorization: `Bearer ${other.key}` } }, tightEnv, createExecutionContext())).status, path).toBe(200);
+    }
   });
 });

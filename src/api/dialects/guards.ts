@@ -4,9 +4,10 @@ import type { MiddlewareHandler } from "hono";
 import { DomainError } from "../../domain/errors";
 import type { AppEnv } from "../../env";
 import { authn } from "../middleware/auth";
+import { rateLimit } from "../middleware/rate-limit";
 
 // The app mounts its body limit, JSON check and authn on /v1/* only, so each
-// dialect applies the same three guards on its own base path. They throw
+// dialect applies the same guards, and the rate limit, on its own base path. They throw
 // DomainErrors, which the dialect's own onError renders in its vendor's shape.
 
 /** Same limit as /v1 (a copy: importing it from app.ts would make an import cycle). */
@@ -26,7 +27,7 @@ export const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Body limit (413), JSON-only bodies (415), then the caller's identity (401): the order /v1 uses. */
+/** Body limit (413), JSON-only bodies (415), the caller's identity (401), then its rate limit (429): the order /v1 uses. */
 export const dialectGuards: MiddlewareHandler<AppEnv>[] = [
   bodyLimit({
     maxSize: DIALECT_MAX_BODY_BYTES,
@@ -36,4 +37,5 @@ export const dialectGuards: MiddlewareHandler<AppEnv>[] = [
   }),
   jsonBodiesOnly,
   authn,
+  rateLimit,
 ];

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { DomainError } from "../../domain/errors";
 import type { Identity } from "../../domain/identity";
 import type { AppEnv, Env } from "../../env";
 import { log } from "../../log";
@@ -27,8 +28,10 @@ export function rateLimitKey(identity: Identity): string {
 
 /**
  * Per-credential rate limiting, after authentication: 429 with `Retry-After`
- * (seconds) and the /v1 error envelope once the bucket is empty. If the limiter
- * itself fails, the request goes through (logged): limiting must not take the API down.
+ * (seconds) once the bucket is empty, rendered by the face that serves the route
+ * (the /v1 envelope on /v1, each dialect's own error shape on its paths). If the
+ * limiter itself fails, the request goes through (logged): limiting must not take
+ * the API down.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { burst, refillPerMs } = rateLimits(c.env);
@@ -43,10 +46,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (verdict && !verdict.allowed) {
     const seconds = Number.isFinite(verdict.retryAfterMs) ? Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)) : 60;
     c.header("Retry-After", String(seconds));
-    return c.json(
-      { error: { code: "rate_limited", message: `too many requests for this credential: retry in ${seconds} s`, request_id: c.get("requestId") } },
-      429,
-    );
+    throw new DomainError("rate_limited", "rate_limited", `too many requests for this credential: retry in ${seconds} s`);
   }
   await next();
 });

@@ -8,7 +8,8 @@ import type { AppEnv } from "../../../env";
 import { toDomainError } from "../../errors";
 
 // Kubiya's error table has 400, 401, 403, 404 and 500 only, each with a JSON body
-// carrying `msg`. Everything this face can fail with is folded into those here.
+// carrying `msg`. Everything this face can fail with is folded into those here,
+// except rate limiting, which stays 429 with Retry-After (and a `msg`).
 
 export const KubiyaErrorSchema = z
   .object({
@@ -27,6 +28,8 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   precondition_failed: 400,
   payload_too_large: 400,
   unsupported_media_type: 400,
+  // Also outside the table, but a client must be able to tell "slow down" from "fix your request".
+  rate_limited: 429,
 };
 
 /** Core field paths → the Kubiya field a client sent. */

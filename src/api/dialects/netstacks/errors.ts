@@ -68,6 +68,8 @@ function classify(e: DomainError): Rendered {
       return { status, code: "FORBIDDEN", message: e.message };
     case "conflict":
       return { status, code: "CONFLICT", message: e.message };
+    case "rate_limited":
+      return { status, code: "RATE_LIMITED", message: e.message };
     default:
       return { status, code: "BAD_REQUEST", message: e.message };
   }
