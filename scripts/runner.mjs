@@ -1,18 +1,29 @@
 #!/usr/bin/env node
-// Reference runner: runs custom_script and container_update tasks on this host.
+// Reference runner: runs custom_script and container_update tasks on this host, and
+// (when asked with --types) the runner parts of backup and health_check tasks.
 // It pulls work over HTTPS (no inbound port), heartbeats while a command runs,
 // stops the command if the run is canceled, and reports exit code and output tails.
 //
 //   npm run runner -- --url http://localhost:8787 --key tk_... [--id host-1]
-//                     [--types custom_script,container_update] [--label project=production]
+//                     [--types custom_script,container_update,backup,health_check]
+//                     [--label project=production]
+//                     [--backup-command 'my-backup.sh']   (backup: the last stdout line, if a
+//                                                          JSON object, is the run's result)
+//                     [--health-command '...']            (health_check container check;
+//                                                          default: fails if a container is
+//                                                          exited, dead or restarting)
 //                     [--once]   (handle one claim, then exit: for scripts and tests)
+// Commands get TASKS_TASK_ID, TASKS_RUN_ID and TASKS_PARAMETERS (the task's JSON parameters).
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 
 const TAIL_BYTES = 16_384;
+const DEFAULT_HEALTH_COMMAND =
+  "docker ps --all --format '{{.Names}} {{.Status}}' && test -z \"$(docker ps --all --quiet --filter status=exited --filter status=dead --filter status=restarting)\"";
 
 function parseArgs(argv) {
-  const opts = { url: process.env.TASKS_URL, key: process.env.TASKS_RUNNER_KEY, id: `${hostname()}-${process.pid}`, types: ["custom_script", "container_update"], labels: {}, once: false };
+  const opts = { url: process.env.TASKS_URL, key: process.env.TASKS_RUNNER_KEY, id: `${hostname()}-${process.pid}`, types: ["custom_script", "container_update"], labels: {}, once: false,
+    backupCommand: process.env.TASKS_BACKUP_COMMAND, healthCommand: process.env.TASKS_HEALTH_COMMAND ?? DEFAULT_HEALTH_COMMAND };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -27,7 +38,9 @@ function parseArgs(argv) {
     else if (a === "--label") {
       const [k, ...v] = next().split("=");
       opts.labels[k] = v.join("=");
-    } else if (a === "--once") opts.once = true;
+    } else if (a === "--backup-command") opts.backupCommand = next();
+    else if (a === "--health-command") opts.healthCommand = next();
+    else if (a === "--once") opts.once = true;
     else throw new Error(`unknown option ${a}`);
   }
   if (!opts.url || !opts.key) throw new Error("usage: npm run runner -- --url <api base URL> --key <API key with the runner scope>");
@@ -58,10 +71,12 @@ function tail(max = TAIL_BYTES) {
   };
 }
 
-/** The shell commands a task stands for. */
-function commandsOf(task) {
+/** The shell commands a task stands for (an empty list: nothing this runner knows how to do). */
+function commandsOf(task, opts) {
   const p = task.parameters;
   if (task.type === "custom_script") return [p.command];
+  if (task.type === "health_check") return [opts.healthCommand];
+  if (task.type === "backup") return opts.backupCommand ? [opts.backupCommand] : [];
   if (p.commands?.length) return p.commands;
   const images = p.images ?? [];
   const quote = (s) => `'${String(s).replace(/'/g, "'\\''")}'`;
@@ -109,12 +124,19 @@ async function execute(opts, leased) {
     }
   }, heartbeat_interval_seconds * 1000);
   const timeoutMs = (p.timeout_seconds ?? task.timeout_seconds) * 1000;
+  const shellOpts = { shell: p.shell, cwd: p.cwd, env: { ...p.env, TASKS_TASK_ID: task.id, TASKS_RUN_ID: run.id, TASKS_PARAMETERS: JSON.stringify(p) } };
+  const commands = commandsOf(task, opts);
   let status = "succeeded";
   let exitCode = 0;
+  if (commands.length === 0 && task.type === "backup") {
+    err.push(Buffer.from("this runner has no backup command: start it with --backup-command '<command>' (or TASKS_BACKUP_COMMAND)\n"));
+    status = "failed";
+    exitCode = null;
+  }
   try {
-    for (const command of commandsOf(task)) {
+    for (const command of commands) {
       console.log(`[runner] ${run.id}: ${command}`);
-      const r = await runShell(command, p, out, err, timeoutMs, stop.signal);
+      const r = await runShell(command, shellOpts, out, err, timeoutMs, stop.signal);
       exitCode = r.code;
       if (r.timedOut) status = "timed_out";
       else if (r.code !== 0) status = "failed";
@@ -127,7 +149,18 @@ async function execute(opts, leased) {
     console.log(`[runner] ${run.id}: canceled`);
     return;
   }
-  await api(opts, `/v1/runs/${run.id}/complete`, { runner_id: opts.id, status, exit_code: exitCode, stdout_tail: out.text(), stderr_tail: err.text() });
+  // A backup command may print its result (e.g. {"backup_id": "...", "size": 123}) as its last line.
+  let result;
+  if (task.type === "backup") {
+    try {
+      const last = out.text().trim().split("\n").pop() ?? "";
+      const parsed = JSON.parse(last);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) result = parsed;
+    } catch {
+      /* no JSON result line: the output tails are the report */
+    }
+  }
+  await api(opts, `/v1/runs/${run.id}/complete`, { runner_id: opts.id, status, exit_code: exitCode, stdout_tail: out.text(), stderr_tail: err.text(), ...(result && { result }) });
   console.log(`[runner] ${run.id}: ${status} (exit ${exitCode})`);
 }
 

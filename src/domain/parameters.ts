@@ -34,7 +34,8 @@ export const HttpParameters = z.strictObject({
   timeout_seconds: timeout.optional(),
 });
 
-export const HealthCheckParameters = z.strictObject({
+export const HealthCheckParameters = z
+  .strictObject({
   targets: z
     .array(
       z.strictObject({
@@ -46,15 +47,18 @@ export const HealthCheckParameters = z.strictObject({
         max_latency_ms: z.number().int().min(1).max(600_000).optional(),
       }),
     )
-    .min(1)
     .max(100),
   timeout_seconds: timeout.optional(),
   alert: z.strictObject({ url: httpUrl }).optional(),
-  // 001's flags. alert_on_failure: false silences the alert; check_containers is recorded
-  // (container checks need a runner on the project's hosts, not an edge probe).
+  // 001's flags. alert_on_failure: false silences the alert; check_containers: true adds a
+  // container check done by a runner on the task's project hosts (see domain/placement.ts).
   alert_on_failure: z.boolean().optional(),
   check_containers: z.boolean().optional(),
-});
+  })
+  .refine((p) => p.targets.length > 0 || p.check_containers === true, {
+    message: "a health check needs at least one target (or check_containers: true for a container-only check on a runner)",
+    path: ["targets"],
+  });
 
 export const BackupParameters = z
   .strictObject({
@@ -68,10 +72,20 @@ export const BackupParameters = z
     capture_startup: z.boolean().optional(),
     retention: z.number().int().min(1).max(10_000).optional(),
     encrypt: z.boolean().optional(),
+    // "runner": a runner on the user's hosts does the backup (sources, if any, are handed to it).
+    // Without sources a backup is always a runner's (see domain/placement.ts).
+    run_on: z.enum(["edge", "runner"]).optional(),
+    // 001's backupConfig, kept for the runner: what to back up and where it goes.
+    type: z.enum(["full"]).optional(),
+    destination: z.enum(["s3"]).optional(),
   })
-  .refine((p) => (p.sources?.length ?? 0) + (p.device_ids?.length ?? 0) > 0, {
-    message: "a backup needs at least one entry in sources (or device_ids)",
+  .refine((p) => (p.sources?.length ?? 0) + (p.device_ids?.length ?? 0) > 0 || p.run_on === "runner", {
+    message: "a backup needs at least one entry in sources (copied by the edge), device_ids, or run_on: \"runner\"",
     path: ["sources"],
+  })
+  .refine((p) => p.run_on !== "edge" || (p.sources?.length ?? 0) > 0, {
+    message: "run_on: \"edge\" needs sources: the edge can only copy URLs",
+    path: ["run_on"],
   });
 
 export const CustomScriptParameters = z.strictObject({

@@ -6,6 +6,7 @@ import type { Env } from "../env";
 import { log } from "../log";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
+import { placementOf } from "../domain/placement";
 import { executors } from "../executors/registry";
 import type { Outcome } from "../executors/types";
 import { rowToRun } from "../services/runs/mapper";
@@ -25,8 +26,6 @@ export const LEASE_GRACE_MS = 30_000;
 const CANCEL_POLL_MS = 1000;
 /** Triggers that exist because of the schedule; they do not run for a task that is no longer active. */
 const SCHEDULED = new Set(["schedule", "catchup", "retry", "event"]);
-/** Types a Worker cannot run itself: runners on the user's hosts claim them (POST /v1/runners/claim). */
-export const RUNNER_TYPES: ReadonlySet<string> = new Set(["custom_script", "container_update"]);
 
 /**
  * The queue handler. Messages are handled and acked one by one; an unreadable
@@ -92,10 +91,18 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
       return settle(db, run, "skipped", "dedupe");
   }
   if (lease.cancel?.length) log("info", "run.cancel_requested", { task_id: task.id, canceled: lease.cancel, by: run.id });
-  if (RUNNER_TYPES.has(task.type)) {
+  const placement = placementOf(task);
+  if (placement.runner) {
     // Runners on the user's hosts pull this run; the lease stays held until they complete it
-    // (or it lapses and the lock's alarm times the run out).
-    const handed = await db.update(runs).set({ runnerReadyAt: Date.now() }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
+    // (or it lapses and the lock's alarm times the run out). A part the edge does (a health
+    // check's probes) runs first, and its outcome waits in the run's result for the runner's.
+    const edge = placement.edge ? await execute(env, db, task, run, () => lock.isCanceled(run.id)) : undefined;
+    const handed = await db
+      .update(runs)
+      .set({ runnerReadyAt: Date.now(), ...(edge && { result: { edge } }) })
+      .where(and(eq(runs.id, run.id), eq(runs.status, "queued")))
+      .returning()
+      .get();
     if (!handed) await lock.release(run.id);
     else log("info", "run.awaiting_runner", { task_id: task.id, run_id: run.id, type: task.type });
     return;

@@ -51,7 +51,7 @@ export const backupExecutor: Executor = {
     const encrypt = p.encrypt === true;
     const result: BackupResult = { backup_id: run.id, size: 0, objects: 0, encrypted: encrypt, pruned: 0 };
     if (sources.length === 0) {
-      return { status: "failed", result, error: p.device_ids?.length ? "device_ids need a source URL each; give sources" : "a backup needs at least one source" };
+      return { status: "failed", result, error: "the edge copies sources (URLs) only; a backup without sources is done by a runner" };
     }
     if (encrypt && !ctx.env.BACKUP_KEY) return { status: "failed", result, error: "encryption was requested but BACKUP_KEY is not set" };
     const job: Job = { task, run, ctx, createdAt: Date.now(), encryptWith: encrypt && ctx.env.BACKUP_KEY ? await backupKey(ctx.env.BACKUP_KEY) : undefined };

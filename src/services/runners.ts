@@ -6,6 +6,7 @@ import type { Run } from "../domain/run";
 import type { Task, TaskType } from "../domain/task";
 import { LEASE_GRACE_MS, lockOf, notify } from "../engine/consumer";
 import { recordOutcome } from "../engine/outcome";
+import type { FinalOutcome } from "../engine/outcome";
 import { log } from "../log";
 import type { ServiceContext } from "./context";
 import { rowToRun } from "./runs/mapper";
@@ -88,9 +89,11 @@ export async function heartbeat(
   const now = Date.now();
   const expires = deadline(task, run, now);
   const hasProgress = progress.stdout_tail !== undefined || progress.stderr_tail !== undefined;
+  const edge = edgeOutcome(run);
+  const partial = { ...(edge && { edge }), partial: true, stdout_tail: progress.stdout_tail ?? "", stderr_tail: progress.stderr_tail ?? "" };
   const renewed = await ctx.db
     .update(runs)
-    .set({ leaseExpiresAt: expires, ...(hasProgress && { result: { partial: true, stdout_tail: progress.stdout_tail ?? "", stderr_tail: progress.stderr_tail ?? "" } }) })
+    .set({ leaseExpiresAt: expires, ...(hasProgress && { result: partial }) })
     .where(and(eq(runs.id, runId), eq(runs.status, "running"), eq(runs.runnerId, runnerId)))
     .returning({ id: runs.id })
     .get();
@@ -110,12 +113,33 @@ export type Completion = {
   result?: unknown;
 };
 
-/** Records what a runner reports, through the same path as every other run (retries included), and frees the lock. */
+/** The outcome of a run's edge part (a health check's probes), kept in its result while a runner does the rest. */
+function edgeOutcome(run: Run): FinalOutcome | undefined {
+  const r = run.result as { edge?: FinalOutcome } | null;
+  return r && typeof r === "object" && r.edge && typeof r.edge === "object" ? r.edge : undefined;
+}
+
+/**
+ * Records what a runner reports, through the same path as every other run (retries
+ * included), and frees the lock. A run whose edge part ran first (a health check
+ * with container checks) gets one result: the edge's, with the runner's report under
+ * `containers`; it succeeds only if both parts did.
+ */
 export async function completeRun(ctx: ServiceContext, env: Env, runId: string, c: Completion): Promise<Run> {
   const { run, task } = await claimedRun(ctx, runId, c.runner_id);
-  const result = { exit_code: c.exit_code ?? null, stdout_tail: c.stdout_tail ?? "", stderr_tail: c.stderr_tail ?? "", ...(c.result !== undefined && { output: c.result }) };
-  const error = c.status === "succeeded" ? undefined : c.status === "timed_out" ? "the command timed out on the runner" : `the command failed with exit code ${c.exit_code ?? "unknown"}`;
-  const recorded = await recordOutcome(env, ctx.db, task, run, { status: c.status, result, error });
+  const report = { exit_code: c.exit_code ?? null, stdout_tail: c.stdout_tail ?? "", stderr_tail: c.stderr_tail ?? "", ...(c.result !== undefined && { output: c.result }) };
+  const what = task.type === "health_check" ? "the container check" : "the command";
+  const runnerError = c.status === "succeeded" ? undefined : c.status === "timed_out" ? `${what} timed out on the runner` : `${what} failed with exit code ${c.exit_code ?? "unknown"}`;
+  const edge = edgeOutcome(run);
+  const outcome: FinalOutcome = edge
+    ? {
+        status: c.status !== "succeeded" ? c.status : edge.status,
+        result: { ...(typeof edge.result === "object" && edge.result !== null ? edge.result : {}), containers: report },
+        error: [edge.error, runnerError].filter(Boolean).join("; ") || undefined,
+        ...(edge.targets !== undefined && { targets: edge.targets }),
+      }
+    : { status: c.status, result: report, error: runnerError };
+  const recorded = await recordOutcome(env, ctx.db, task, run, outcome);
   await lockOf(env, task).release(runId);
   if (!recorded) throw new DomainError("conflict", "run_finished", `run ${runId} was finished before this report arrived`);
   await notify(env, ctx.db, task, recorded);

@@ -199,6 +199,27 @@ describe("NetStacks: get, run, executions", () => {
     expect(after.last_run_at).toMatch(NS_TIME);
   });
 
+  it("the seed's backup of device_ids is done by a runner on the devices' network, and its report is the execution's result", async () => {
+    const { org, token } = await user();
+    const runnerKey = await apiKey(org, ["runner"]);
+    const fake = target(() => new Response("never called"));
+    const q = captureQueue();
+    const t = (await call("POST", S, { token, body: BACKUP })).body;
+    const run = await call("POST", `${S}/${t.id}/run`, { token });
+    expect(run.status).toBe(202);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    const c = await call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: "dc1-collector", types: ["backup"], wait_seconds: 0 } });
+    expect(c.status).toBe(200);
+    expect(c.body.run.id).toBe(run.body.id);
+    expect(c.body.task.parameters).toEqual(BACKUP.parameters);
+    const devices = BACKUP.parameters.device_ids.map((id) => ({ device_id: id, ok: true, bytes: 18_432 }));
+    const done = await call("POST", `/v1/runs/${run.body.id}/complete`, { token: runnerKey, body: { runner_id: "dc1-collector", status: "succeeded", exit_code: 0, result: { devices } } });
+    expect(done.status).toBe(200);
+    const [ex] = (await call("GET", `${S}/${t.id}`, { token })).body.executions;
+    expect(ex).toMatchObject({ id: run.body.id, status: "completed", error: null, result: { exit_code: 0, output: { devices } } });
+    expect(fake.calls).toEqual([]); // the edge fetched nothing: the devices are the runner's to reach
+  });
+
   it("an execution that succeeds is completed", async () => {
     const { token } = await user();
     const q = captureQueue();
@@ -350,11 +371,11 @@ describe("NetStacks: errors", () => {
     expect((await call("POST", S, { token: b.token, body: BACKUP })).status).toBe(201);
   });
 
-  it("404 for an unknown id and for another organization's task, on every verb", async () => {
+  it("404 for an unknown id (also one too long to be an id) and for another organization's task, on every verb", async () => {
     const a = await user();
     const b = await user();
     const t = (await call("POST", S, { token: a.token, body: BACKUP })).body;
-    for (const id of [t.id, crypto.randomUUID(), "nope"]) {
+    for (const id of [t.id, crypto.randomUUID(), "nope", "x".repeat(101)]) {
       expectNsError(await call("GET", `${S}/${id}`, { token: b.token }), 404, "TASK_NOT_FOUND");
       expectNsError(await call("PUT", `${S}/${id}`, { token: b.token, body: { name: "x" } }), 404, "TASK_NOT_FOUND");
       expectNsError(await call("DELETE", `${S}/${id}`, { token: b.token }), 404, "TASK_NOT_FOUND");

@@ -70,12 +70,21 @@ async function create(key: string, body: Record<string, unknown>) {
   return r.body.task as Record<string, any>;
 }
 
+/** A runner on the project's hosts: claims the next run of `type` labelled with `project`, or answers the 204. */
+async function claimAs(runnerKey: string, type: string, project = "production") {
+  return call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: `host-${project}`, types: [type], labels: { project }, wait_seconds: 0 } });
+}
+async function completeAs(runnerKey: string, runId: string, report: Record<string, unknown>, project = "production") {
+  const r = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: `host-${project}`, ...report } });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
 const v1Count = async (key: string) => (await call("GET", "/v1/tasks", { token: key })).body.total as number;
 
 describe("POST /api/v1/tasks (Create Task)", () => {
   it.each([
-    ["Health Check Task", HEALTH, "health_check", { targets: [{ name: "Production", url: PROD_URL }] }],
-    ["Backup Task", BACKUP, "backup", { sources: [{ name: "production", url: PROD_URL }], encrypt: true }],
+    ["Health Check Task", HEALTH, "health_check", { targets: [{ name: "Production", url: PROD_URL }], check_containers: true }],
+    ["Backup Task", BACKUP, "backup", { run_on: "runner", type: "full", destination: "s3", encrypt: true }],
     ["Container Update Task", UPDATES, "container_update", { pull: true, restart: true }],
     ["Custom Task", CUSTOM, "custom_script", { command: CUSTOM.customConfig.command }],
   ])("%s: 201 {success, task} as the seed shows, and the same task through /v1", async (_n, body, coreType, parameters) => {
@@ -197,20 +206,19 @@ describe("GET /api/v1/tasks (List Tasks)", () => {
 
 describe("GET /api/v1/tasks/:id (Get Task)", () => {
   it("answers the bare task with its config, projectName and history after an execution", async () => {
-    const { key } = await org();
-    (env as { BACKUP_KEY?: string }).BACKUP_KEY = "test-backup-key";
-    try {
-      const q = captureQueue();
-      const fake = target(() => new Response("x".repeat(1000), { headers: { "content-length": "1000" } }));
-      const t = await create(key, BACKUP);
-      const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
-      await until(() => q.forTask(t.id).length > 0);
-      await deliver(...q.take(t.id).map((m) => m.body));
-      expect((await pending).status).toBe(200);
-      expect(fake.calls.map((c) => c.url)).toEqual([PROD_URL]);
-    } finally {
-      delete (env as { BACKUP_KEY?: string }).BACKUP_KEY;
-    }
+    const { key, org: orgId } = await org();
+    const runnerKey = await apiKey(orgId, ["runner"]);
+    const q = captureQueue();
+    const t = await create(key, BACKUP);
+    const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
+    await until(() => q.forTask(t.id).length > 0);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    // The backup is the project runner's: it gets the backupConfig and reports the seed's result.
+    const c = await claimAs(runnerKey, "backup");
+    expect(c.status).toBe(200);
+    expect(c.body.task.parameters).toMatchObject({ run_on: "runner", type: "full", destination: "s3", encrypt: true });
+    await completeAs(runnerKey, c.body.run.id, { status: "succeeded", exit_code: 0, result: { backup_id: "backup-789", size: 52428800 } });
+    expect((await pending).status).toBe(200);
     const list = await call("GET", BASE, { token: key });
     const id = list.body.tasks[0].id;
     const r = await call("GET", `${BASE}/${id}`, { token: key });
@@ -241,7 +249,7 @@ describe("GET /api/v1/tasks/:id (Get Task)", () => {
     expect(h.status).toBe("success");
     expect(Number.isInteger(h.duration)).toBe(true);
     expect(h.duration).toBeGreaterThanOrEqual(0);
-    expect(h.result).toMatchObject({ backupId: expect.any(String), size: 1000, encrypted: true });
+    expect(h.result).toEqual({ backupId: "backup-789", size: 52428800 });
   });
 
   it("each type answers its own config object", async () => {
@@ -274,7 +282,7 @@ describe("PUT /api/v1/tasks/:id (Update Task)", () => {
     const v1 = (await call("GET", `/v1/tasks/${t.id}`, { token: key })).body;
     expect(v1).toMatchObject({ name: "Updated Task Name", status: "paused", next_run_at: null, schedule: { expression: "0 3 * * *", timezone: "America/New_York" } });
     // What the request did not mention is unchanged.
-    expect(v1.parameters).toEqual({ sources: [{ name: "production", url: PROD_URL }], encrypt: true });
+    expect(v1.parameters).toEqual({ run_on: "runner", type: "full", destination: "s3", encrypt: true });
     const on = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { enabled: true } });
     expect(on.body.task.nextRun).toMatch(/T0[78]:00:00Z$/);
   });
@@ -349,13 +357,28 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     return pending;
   }
 
-  it("health check: probes the project's url and answers the finished execution", async () => {
-    const { key } = await org();
+  it("health check: the edge probes the project's url, the project's runner checks the containers, one finished execution answers", async () => {
+    const { key, org: orgId } = await org();
+    const runnerKey = await apiKey(orgId, ["runner"]);
     const fake = target(() => new Response("ok"));
     const t = await create(key, { ...HEALTH, enabled: false });
-    const r = await runThroughConsumer(key, t.id);
+    const q = captureQueue();
+    const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
+    await until(() => q.forTask(t.id).length > 0);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    // The edge part ran at delivery; the container part waits for a runner of this project only.
+    expect(fake.calls.map((c) => c.url)).toEqual([PROD_URL]);
+    expect((await claimAs(runnerKey, "health_check", "my-project")).status).toBe(204);
+    const c = await claimAs(runnerKey, "health_check");
+    expect(c.status).toBe(200);
+    expect(c.body.task.parameters).toMatchObject({ check_containers: true });
+    await completeAs(runnerKey, c.body.run.id, { status: "succeeded", exit_code: 0, stdout_tail: "production-web Up 3 days\n" });
+    const r = await pending;
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: true, execution: { status: "success", result: { ok: 1, failed: 0, total: 1 } } });
+    expect(r.body).toMatchObject({
+      success: true,
+      execution: { status: "success", result: { ok: 1, failed: 0, total: 1, containers: { exit_code: 0, stdout_tail: "production-web Up 3 days\n" } } },
+    });
     expect(Number.isInteger(r.body.execution.duration)).toBe(true);
     expect(r.body).not.toHaveProperty("error");
     expect(fake.calls.map((c) => c.url)).toEqual([PROD_URL]);
@@ -365,10 +388,43 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     expect(g).toMatchObject({ enabled: false, nextRun: null });
   });
 
+  it("a container check that fails fails the execution, even when the url answers", async () => {
+    const { key, org: orgId } = await org();
+    const runnerKey = await apiKey(orgId, ["runner"]);
+    target(() => new Response("ok"));
+    const t = await create(key, HEALTH);
+    const q = captureQueue();
+    const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
+    await until(() => q.forTask(t.id).length > 0);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    const c = await claimAs(runnerKey, "health_check");
+    await completeAs(runnerKey, c.body.run.id, { status: "failed", exit_code: 1, stderr_tail: "production-db Exited (1)" });
+    const r = await pending;
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: false, error: "the container check failed with exit code 1", execution: { status: "failed", result: { ok: 1, failed: 0 } } });
+  });
+
+  it("a container-only check (checkConnectivity false) probes nothing from the edge", async () => {
+    const { key, org: orgId } = await org();
+    const runnerKey = await apiKey(orgId, ["runner"]);
+    const fake = target(() => new Response("ok"));
+    const t = await create(key, { ...HEALTH, healthCheckConfig: { checkConnectivity: false } });
+    expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.parameters).toMatchObject({ targets: [], check_containers: true });
+    expect((await call("GET", `${BASE}/${t.id}`, { token: key })).body.healthCheckConfig).toEqual({ checkContainers: true, checkConnectivity: false, alertOnFailure: true });
+    const q = captureQueue();
+    const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
+    await until(() => q.forTask(t.id).length > 0);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    const c = await claimAs(runnerKey, "health_check");
+    await completeAs(runnerKey, c.body.run.id, { status: "succeeded", exit_code: 0 });
+    expect((await pending).body).toMatchObject({ success: true, execution: { status: "success" } });
+    expect(fake.calls).toEqual([]);
+  });
+
   it("a failed execution answers status failed with the reason", async () => {
     const { key } = await org();
     target(() => new Response("down", { status: 503 }));
-    const t = await create(key, HEALTH);
+    const t = await create(key, { ...HEALTH, healthCheckConfig: { checkContainers: false } });
     const r = await runThroughConsumer(key, t.id);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ success: false, error: expect.stringContaining("1 of 1 targets failed"), execution: { status: "failed", result: { ok: 0, failed: 1, total: 1 } } });
@@ -377,14 +433,23 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     expect(g.history[0]).toMatchObject({ status: "failed", error: expect.any(String) });
   });
 
-  it("backup: answers the seed's {backupId, size}", async () => {
-    const { key } = await org();
-    target(() => new Response("y".repeat(52), { headers: { "content-length": "52" } }));
+  it("backup: a runner labelled with the project does it; answers the seed's {backupId, size}", async () => {
+    const { key, org: orgId } = await org();
+    const runnerKey = await apiKey(orgId, ["runner"]);
+    const fake = target(() => new Response("never called"));
     const t = await create(key, { ...BACKUP, backupConfig: { type: "full", destination: "s3", encrypt: false } });
-    const r = await runThroughConsumer(key, t.id);
+    const q = captureQueue();
+    const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
+    await until(() => q.forTask(t.id).length > 0);
+    await deliver(...q.take(t.id).map((m) => m.body));
+    expect((await claimAs(runnerKey, "backup", "my-project")).status).toBe(204);
+    const c = await claimAs(runnerKey, "backup");
+    expect(c.status).toBe(200);
+    await completeAs(runnerKey, c.body.run.id, { status: "succeeded", exit_code: 0, result: { backup_id: "backup-790", size: 52428800 } });
+    const r = await pending;
     expect(r.status).toBe(200);
-    expect(r.body.success).toBe(true);
-    expect(r.body.execution).toMatchObject({ status: "success", duration: expect.any(Number), result: { backupId: r.body.execution.id, size: 52 } });
+    expect(r.body).toEqual({ success: true, execution: { id: c.body.run.id, status: "success", duration: expect.any(Number), result: { backupId: "backup-790", size: 52428800 } } });
+    expect(fake.calls).toEqual([]); // nothing was fetched from the edge
   });
 
   it("custom: a runner labelled with the project claims it; the answer carries its output", async () => {
@@ -473,8 +538,8 @@ describe("errors (the seed's Error Responses)", () => {
       [400, { body: { ...CUSTOM, backupConfig: { encrypt: true } } }, /backupConfig does not apply to a custom task/],
       [400, { body: { ...CUSTOM, colour: "red" } }, /colour/],
       [400, { body: { ...HEALTH, projectId: "no-url" } }, /has no url/],
-      [400, { body: { ...BACKUP, projectId: "no-url" } }, /has no url/],
-      [400, { body: { ...HEALTH, healthCheckConfig: { checkConnectivity: false } } }, /checkConnectivity must be true/],
+      [400, { body: { ...BACKUP, projectId: undefined } }, /projectId/],
+      [400, { body: { ...HEALTH, healthCheckConfig: { checkConnectivity: false, checkContainers: false } } }, /checkConnectivity or checkContainers must be true/],
       [400, { body: { ...BACKUP, backupConfig: { type: "incremental" } } }, /full/],
       [400, { body: { ...BACKUP, backupConfig: { destination: "local" } } }, /s3/],
       [400, { raw: "{not json", headers: { "content-type": "application/json" } }, /JSON/],

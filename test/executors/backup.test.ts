@@ -131,13 +131,13 @@ describe("backup executor", () => {
   // A body shorter than its Content-Length is refused too (backup.ts), but its test aborts an R2
   // upload mid-stream, which makes the local R2 simulator throw uncaught errors inside the shared
   // workerd process; it is left out so no other test file can be disturbed by them.
-  it("refuses private targets, over-large encrypted bodies, and device_ids without sources", async () => {
+  it("refuses private targets, over-large encrypted bodies, and (should one reach the edge) a backup without sources", async () => {
     target(() => new Response("x", { headers: { "content-length": String(64 * 1024 * 1024) } }));
     const priv = await backupExecutor.execute(backupTask({ sources: [{ url: "http://127.0.0.1/x" }] }), newRun(), ctx());
     expect(priv).toMatchObject({ status: "failed", targets: [{ ok: false, error: expect.stringContaining("private or loopback") }] });
     const big = await backupExecutor.execute(backupTask({ sources: [{ url: "https://src.example.com/huge" }], encrypt: true }), newRun(), ctx({ BACKUP_KEY: "k" }));
     expect(big).toMatchObject({ status: "failed", targets: [{ ok: false, error: "source is larger than 32 MiB, the limit for an encrypted backup" }] });
     const dev = await backupExecutor.execute(backupTask({ device_ids: ["edge-1"] }), newRun(), ctx());
-    expect(dev).toMatchObject({ status: "failed", error: "device_ids need a source URL each; give sources" });
+    expect(dev).toMatchObject({ status: "failed", error: "the edge copies sources (URLs) only; a backup without sources is done by a runner" });
   });
 });

@@ -6,7 +6,9 @@
  * Mapping: `task_type` backup|health_check|custom_script|agent_task → the core's type
  * of the same name; `cron_expression` + `timezone` → schedule `{kind:"cron"}`;
  * `parameters` → the type's parameters as the core validates them (the seed's backup
- * `device_ids`/`capture_running`/`capture_startup` are accepted as is); agent
+ * `device_ids`/`capture_running`/`capture_startup` are accepted as is, and make the
+ * backup a runner's job: the devices are reachable only from the user's network, so a
+ * runner there claims type `backup`, gets the device list and reports the result); agent
  * schedules' `prompt` → `parameters.prompt` of an `agent_task`; `max_retries`,
  * `retry_delay_seconds` → `retry.max_retries`, `retry.delay_seconds`; `enabled` →
  * active/paused. Ids are the core's task ids, so `/v1/tasks/{id}` shows the same task.

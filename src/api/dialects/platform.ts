@@ -10,21 +10,23 @@
  *   `projectId` → project_id (must be a project of the caller's organization, else 400
  *   "Project not found"); `cronExpression` + `timezone` (default UTC) → a cron schedule;
  *   `enabled` (default true) → active/paused. Retries, timeout and the rest take the core's defaults.
- * - healthCheckConfig: `checkConnectivity` probes the project's `url` from the edge:
- *   targets `[{name: projectName, url}]`. It must be true (a health check needs a
- *   target; a project without a url is a 400). `checkContainers` is recorded, not
- *   executed: container checks need a runner on the project's hosts and are not part of
- *   an edge health check yet, so no container result is ever reported. `alertOnFailure` is
- *   recorded; a failed check shows as `lastStatus: "failed"` and alert delivery to a URL
- *   is configured through /v1 (`parameters.alert` or `on_failure_url`), since the vendor
- *   sends no destination. The flags are stored in the core's health-check parameters
- *   (`check_containers`, `alert_on_failure`; connectivity is the presence of targets), so
- *   they round-trip through /v1 too. All three default to true.
- * - backupConfig: the project's `url` is the backup source (GET, stored in R2 under the
- *   task and run); `encrypt` (default false: it needs the deployment's BACKUP_KEY) is
- *   passed through. `type` accepts only "full" (every run copies the whole source) and
- *   `destination` only "s3" (R2 is S3-compatible): both default to those values and are
- *   read back as them. More sources can be set through /v1 and are kept.
+ * - healthCheckConfig: `checkConnectivity` probes the project's `url` from the edge
+ *   (targets `[{name: projectName, url}]`; a project without a url is a 400);
+ *   `checkContainers` is done by a runner labelled `project=<projectId>` (claim type
+ *   `health_check`): the edge probes first, the run then waits for the runner, and the
+ *   execution's `result` holds the edge's target results plus the runner's report under
+ *   `containers`; it fails if either part does. One of the two must be true. Until a
+ *   runner of the project claims it, the run waits (and times out after the task's
+ *   timeout). `alertOnFailure` is recorded; a failed check shows as `lastStatus: "failed"`
+ *   and alert delivery to a URL is configured through /v1 (`parameters.alert` or
+ *   `on_failure_url`), since the vendor sends no destination. The flags are stored in the
+ *   core's health-check parameters (`check_containers`, `alert_on_failure`; connectivity
+ *   is the presence of targets), so they round-trip through /v1 too. All three default to true.
+ * - backupConfig: done by a runner labelled `project=<projectId>` (claim type `backup`;
+ *   core parameters `{run_on: "runner", type: "full", destination: "s3", encrypt}`): the
+ *   runner knows the project's data and where its S3 bucket is; the execution's `result`
+ *   is the runner's report. `type` accepts only "full" and `destination` only "s3": both
+ *   default to those values and are read back as them.
  * - containerUpdateConfig `{pullImages, restartAfterUpdate}` → `{pull, restart}` (default
  *   true); customConfig `{command}` → `{command}` (required). Both run on runners labelled
  *   `project=<projectId>` (POST /v1/runners/claim).

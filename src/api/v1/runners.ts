@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { TASK_TYPES } from "../../domain/task";
+import { RUNNER_CLAIM_TYPES } from "../../domain/placement";
 import { HEARTBEAT_SECONDS, claimRun, completeRun, heartbeat } from "../../services/runners";
 import { serviceContext } from "../context";
 import { requireScope } from "../middleware/auth";
@@ -18,7 +19,11 @@ const MAX_WAIT_SECONDS = 25;
 const ClaimBody = z
   .strictObject({
     runner_id: runnerId,
-    types: z.array(z.enum(["custom_script", "container_update"])).min(1).max(TASK_TYPES.length),
+    types: z
+      .array(z.enum(RUNNER_CLAIM_TYPES))
+      .min(1)
+      .max(TASK_TYPES.length)
+      .openapi({ description: "The task types this runner does: custom_script, container_update, backup (backups without URL sources), health_check (container checks)" }),
     labels: z.record(z.string().max(100), z.string().max(200)).optional().openapi({ description: "`project` restricts the runner to that project's tasks" }),
     wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).default(MAX_WAIT_SECONDS),
   })

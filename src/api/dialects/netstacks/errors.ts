@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { Hook } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { invalid } from "../../../domain/errors";
+import { invalid, notFound } from "../../../domain/errors";
 import type { DomainError } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { STATUS_OF, toDomainError } from "../../errors";
@@ -90,6 +90,8 @@ export function renderNetstacksError(err: unknown, c: Context<AppEnv>): Response
 /** zod failures on this face become 422 VALIDATION_ERROR naming the first bad field. */
 export const netstacksHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
+  // An id no task can have (over 100 characters) names no task: 404, like any unknown id.
+  if (result.target === "param") throw notFound("task");
   const details = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || result.target, message: i.message }));
   const summary = details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
   throw invalid(SHAPE, `Request validation failed: ${summary}`, details);

@@ -79,16 +79,18 @@ export function toParameters(type: VendorType, given: Config, current: Config | 
   switch (type) {
     case "health-check": {
       const c: FullHealth = { checkContainers: true, checkConnectivity: true, alertOnFailure: true, ...current?.healthCheckConfig, ...given.healthCheckConfig };
-      if (!c.checkConnectivity) {
-        throw invalid("validation_failed", "healthCheckConfig.checkConnectivity must be true: container-only checks need runners on the project's hosts, which health checks do not use yet");
+      if (!c.checkConnectivity && !c.checkContainers) {
+        throw invalid("validation_failed", "healthCheckConfig: checkConnectivity or checkContainers must be true: a health check has to check something");
       }
-      const targets = base?.targets ?? [{ name: project?.name, url: needUrl(project, "a health check (its url is probed)") }];
+      const kept = Array.isArray(base?.targets) && base.targets.length > 0 ? base.targets : undefined;
+      const targets = c.checkConnectivity ? (kept ?? [{ name: project?.name, url: needUrl(project, "a connectivity check (its url is probed)") }]) : [];
+      if (c.checkContainers && !project) throw invalid("validation_failed", "projectId is required for a container check (a runner labelled with the project does it)");
       return { parameters: { ...base, targets, check_containers: c.checkContainers, alert_on_failure: c.alertOnFailure } };
     }
     case "backup": {
       const encrypt = given.backupConfig?.encrypt ?? current?.backupConfig?.encrypt ?? false;
-      const sources = base?.sources ?? [{ name: project?.id, url: needUrl(project, "a backup (its url is the backup source)") }];
-      return { parameters: { ...base, sources, encrypt } };
+      if (!project) throw invalid("validation_failed", "projectId is required for a backup (a runner labelled with the project does it)");
+      return { parameters: { ...base, run_on: "runner", type: "full", destination: "s3", encrypt } };
     }
     case "container-update": {
       const c = { pullImages: true, restartAfterUpdate: true, ...current?.containerUpdateConfig, ...given.containerUpdateConfig };
@@ -110,10 +112,17 @@ export const vendorStatus = (s: string | null): "success" | "failed" | null =>
   s === null ? null : s === "succeeded" ? "success" : "failed";
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
-/** A run's result with its top-level keys in camelCase (`backup_id` → `backupId`); nested data is the task's own. */
+/**
+ * A run's result with its top-level keys in camelCase (`backup_id` → `backupId`);
+ * nested data is the task's own. A runner's report that carries a structured
+ * `result` (e.g. a backup's `{backup_id, size}`) is shown as that result, as the
+ * vendor's executions show it; a bare command report shows `{exitCode, stdoutTail, stderrTail}`.
+ */
 export function vendorResult(r: unknown): unknown {
   if (typeof r !== "object" || r === null || Array.isArray(r)) return r;
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v]));
+  const o = r as Record<string, unknown>;
+  const reported = "exit_code" in o && typeof o.output === "object" && o.output !== null && !Array.isArray(o.output) ? o.output : o;
+  return Object.fromEntries(Object.entries(reported).map(([k, v]) => [camel(k), v]));
 }
 
 const FINISHED = new Set(["succeeded", "failed", "timed_out", "canceled", "skipped"]);
