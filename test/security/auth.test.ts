@@ -386,3 +386,51 @@ describe("scopes on every /v1 route (built from the OpenAPI document)", () => {
     expect(keys.body.api_keys.filter((k: { org: string }) => k.org === org)).toHaveLength(1);
   });
 });
+
+describe("secrets never appear in log lines", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("API keys, their hashes, tokens, signing secrets, JWT_SECRET, ADMIN_TOKEN and BACKUP_KEY are in no log line, on success or failure", async () => {
+    const lines: string[] = [];
+    for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")));
+    }
+    const BACKUP_KEY = "backup-key-that-must-not-leak-7f3a";
+    (env as { BACKUP_KEY?: string }).BACKUP_KEY = BACKUP_KEY;
+    try {
+      const org = newOrg();
+      const key: string = (await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "log-check", org, scopes: ["tasks:read", "tasks:write"] } })).body.key;
+      const token = await jwt({ org, scope: "tasks:read tasks:write", sub: "log-check" });
+      await call("POST", "/v1/signing-secrets/rotate", { token: ADMIN, headers: { "x-org-id": org } });
+      const secrets = (await call("GET", "/v1/signing-secrets", { token: ADMIN, headers: { "x-org-id": org } })).body;
+      const signing = [secrets.current.secret, secrets.next.secret] as string[];
+      expect(signing.every((x) => typeof x === "string" && x.length >= 16)).toBe(true);
+
+      // Failures: a near-miss key, a bad token, a wrong admin token, a forged JWT.
+      await call("GET", "/v1/tasks", { token: `${key}x` });
+      await call("GET", "/v1/tasks", { token: `${ADMIN}x` });
+      await call("GET", "/v1/tasks", { token: `${token.slice(0, -2)}xx` });
+      await call("GET", "/v1/tasks", { token: await jwt({ org }, { secret: "not-the-secret-but-long-enough-1234567890" }) });
+      // Success paths that log: runs of a signed http task, a failing one, and an encrypted backup.
+      const q = (await import("../helpers/engine")).captureQueue();
+      const { deliver, target } = await import("../helpers/engine");
+      target((c) => (c.url.includes("fail") ? new Response("no", { status: 500 }) : new Response("ok")));
+      for (const parameters of [{ url: "https://example.com/ok" }, { url: "https://example.com/fail" }]) {
+        const t = await createTask(key, { parameters, retry: { max_retries: 0 } });
+        await call("POST", `/v1/tasks/${t.id}/run`, { token });
+        await deliver(...q.take(t.id).map((m) => m.body));
+      }
+      const b = await createTask(key, { type: "backup", parameters: { sources: [{ url: "https://example.com/cfg", headers: { authorization: "Bearer source-token-secret-91" } }], encrypt: true } });
+      await call("POST", `/v1/tasks/${b.id}/run`, { token: key });
+      await deliver(...q.take(b.id).map((m) => m.body));
+
+      expect(lines.length).toBeGreaterThan(0);
+      const all = lines.join("\n");
+      for (const secret of [key, key.slice(3), await sha256Hex(key), token, token.split(".")[2]!, ADMIN, env.JWT_SECRET!, BACKUP_KEY, "source-token-secret-91", ...signing]) {
+        expect(all.includes(secret), `a log line contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
+      }
+    } finally {
+      delete (env as { BACKUP_KEY?: string }).BACKUP_KEY;
+    }
+  });
+});
