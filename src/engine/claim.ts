@@ -12,7 +12,9 @@ export type Claimed = { task: Task; runs: (PlannedRun & { id: string })[] };
  * version the tick read, so a second tick for the same minute changes nothing;
  * the inserts are guarded on the task's post-claim state, so they only happen
  * with the claim, and the unique (task, occurrence, attempt) index turns any
- * duplicate into a no-op.
+ * duplicate into a no-op. Each insert returns the ids it wrote: an occurrence that
+ * already had a run (a schedule edited back onto an instant claimed before) gets
+ * no second run and no message.
  */
 export function claimStatements(d1: D1Database, task: Task, plan: Plan, now: number): { stmts: D1PreparedStatement[]; claimed: Claimed } {
   const status = plan.completes ? "completed" : "active";
@@ -40,7 +42,8 @@ export function claimStatements(d1: D1Database, task: Task, plan: Plan, now: num
            SELECT v.column1, ?${p + 1}, ?${p + 2}, v.column2, 1, v.column3, v.column4, v.column5, v.column6, ?${p + 3}, v.column7, 0
            FROM (VALUES ${tuples.join(", ")}) AS v
            WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?${p + 2} AND version = ?${p + 4} AND status = ?${p + 5} AND next_run_at IS ?${p + 6})
-           ON CONFLICT DO NOTHING`,
+           ON CONFLICT DO NOTHING
+           RETURNING id`,
         )
         .bind(...values, task.org_id, task.id, now, task.version + 1, status, plan.next),
     );

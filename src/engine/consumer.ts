@@ -15,9 +15,9 @@ import type { LeaseDecision } from "./lock";
 import { QueueMessage } from "./messages";
 import type { RunMessage } from "./messages";
 import { notifyOutcome } from "./notify";
-import { recordOutcome } from "./outcome";
+import { recordHeldOutcome, recordOutcome } from "./outcome";
 import { signingSecrets } from "../services/signing";
-import type { FinalOutcome } from "./outcome";
+import type { FinalOutcome, HeldOutcome } from "./outcome";
 import { tick } from "./tick";
 
 /** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
@@ -57,10 +57,25 @@ async function settle(db: Db, run: Run, status: "skipped" | "canceled", reason: 
   log("info", `run.${status}`, { task_id: run.task_id, run_id: run.id, reason });
 }
 
-/** Handles one run: checks it is still wanted, takes a lease, executes, records, releases. */
+/**
+ * Handles one run: checks it is still wanted, takes a lease, executes, records, releases.
+ *
+ * A run takes the task as it is when it starts: its current type, parameters, timeout and
+ * retry policy (an edit after the claim applies to the run; an edit while it runs applies
+ * from the next run). A run claimed for an occurrence of a schedule that was changed since
+ * still runs: it was recorded and announced as queued, and the new schedule applies from the
+ * next claim (an occurrence already claimed is never claimed twice: runs are unique by task,
+ * occurrence and attempt).
+ *
+ * If D1 refuses the outcome after the executor ran, the outcome is left with the run's lock
+ * (`TaskLock.hold`) and the lease is kept; the message fails and is redelivered, and the
+ * redelivery finds the run `running` with a held outcome and only writes it. The target is
+ * not called again. (If no redelivery comes, the lock's alarm writes it.)
+ */
 export async function processRun(env: Env, m: RunMessage): Promise<void> {
   const db = createDb(env.DB);
   const runRow = await db.select().from(runs).where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id))).get();
+  if (runRow?.status === "running" && runRow.runnerReadyAt === null) return writeHeldOutcome(env, db, m);
   if (!runRow || runRow.status !== "queued") return; // Redelivery of a run already started or finished.
   const run = rowToRun(runRow);
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
@@ -107,6 +122,7 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
     else log("info", "run.awaiting_runner", { task_id: task.id, run_id: run.id, type: task.type });
     return;
   }
+  let holding = false;
   try {
     const startedAt = Date.now();
     const started = await db.update(runs).set({ status: "running", startedAt }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
@@ -114,11 +130,40 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
     log("info", "run.started", { task_id: task.id, run_id: run.id, attempt: run.attempt, trigger: run.trigger });
     const running = { ...run, status: "running" as const, started_at: startedAt };
     const outcome = await execute(env, db, task, running, () => lock.isCanceled(run.id));
-    const recorded = await recordOutcome(env, db, task, running, outcome);
+    const finishedAt = Date.now();
+    let recorded: Run | null;
+    try {
+      recorded = await recordOutcome(env, db, task, running, outcome, finishedAt);
+    } catch (e) {
+      // The target ran; only the write failed. Keep the lease (so its alarm is the backstop)
+      // and the outcome with the lock, and fail the message: its redelivery writes it.
+      holding = true;
+      log("error", "run.outcome_write_failed", { task_id: task.id, run_id: run.id, status: outcome.status, error: e instanceof Error ? e.message : String(e) });
+      await lock.hold(run.id, { outcome, finishedAt });
+      throw e;
+    }
     if (recorded) await notify(env, db, task, recorded);
   } finally {
-    await lock.release(run.id);
+    if (!holding) await lock.release(run.id);
   }
+}
+
+/**
+ * A message for a run already `running`: a duplicate while it runs (the lock holds no
+ * outcome for it: nothing to do), or the redelivery of a run whose outcome write failed:
+ * the held outcome is written, the lease released, and the target is not called again.
+ */
+async function writeHeldOutcome(env: Env, db: Db, m: RunMessage): Promise<void> {
+  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
+  if (!taskRow) return;
+  const task = rowToTask(taskRow);
+  const lock = lockOf(env, task);
+  const held = (await lock.held(m.run_id)) as HeldOutcome | null;
+  if (!held) return;
+  const done = await recordHeldOutcome(env, m.run_id, task.id, task.org_id, held);
+  await lock.release(m.run_id);
+  log("info", "run.outcome_written", { task_id: task.id, run_id: m.run_id, status: held.outcome.status, recorded: done !== null });
+  if (done) await notify(env, db, done.task, done.recorded);
 }
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */

@@ -1,9 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client";
 import type { Env } from "../env";
 import type { OverlapPolicy } from "../domain/task";
 import { log } from "../log";
+import { notify } from "./consumer";
 import { runMessage } from "./messages";
-import { expireLease } from "./outcome";
+import { expireLease, recordHeldOutcome } from "./outcome";
+import type { HeldOutcome } from "./outcome";
 
 type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true };
 type Waiting = { runId: string; taskId: string; orgId: string };
@@ -23,12 +26,18 @@ export type LeaseDecision = { decision: "run" | "duplicate" | "skip_overlap" | "
 
 /** How long a slot stays reserved for a buffered run while its message travels back. */
 const RESERVATION_MS = 5 * 60_000;
+/** A lease whose outcome is held is due this soon: the alarm writes it if no redelivery does first. */
+const HELD_LEASE_MS = 60_000;
+const heldKey = (runId: string) => `outcome:${runId}`;
 
 /**
  * The lock of one task (or of one concurrency key): which runs hold a slot, which
  * wait for one, which were canceled by a newer run, and when each deduplication
  * key last ran. Kept in the object's own storage, so it survives eviction; an
  * alarm at the earliest lease deadline expires the leases of consumers that died.
+ * It also keeps an executor's outcome that D1 refused to record (`hold`), with the
+ * run's lease, until a redelivered message or the alarm writes it: the target is
+ * never called again for a run that already ran.
  */
 export class TaskLock extends DurableObject<Env> {
   private async load(): Promise<State> {
@@ -100,8 +109,27 @@ export class TaskLock extends DurableObject<Env> {
     return true;
   }
 
-  /** Gives the slot back (idempotent) and hands it to the first waiting run, if any. */
+  /**
+   * Keeps the outcome of a run whose executor finished but whose outcome write failed, and
+   * brings its lease's deadline close: a redelivered message writes it (`held`), or the alarm
+   * does, instead of running the target again or timing the run out.
+   */
+  async hold(runId: string, held: HeldOutcome, now = Date.now()): Promise<void> {
+    await this.ctx.storage.put(heldKey(runId), held);
+    const s = await this.load();
+    const lease = s.leases.find((l) => l.runId === runId && !l.reserved);
+    if (lease) lease.expiresAt = Math.min(lease.expiresAt, now + HELD_LEASE_MS);
+    await this.save(s);
+  }
+
+  /** The outcome held for a run, if its write failed (see `hold`). */
+  async held(runId: string): Promise<HeldOutcome | null> {
+    return (await this.ctx.storage.get<HeldOutcome>(heldKey(runId))) ?? null;
+  }
+
+  /** Gives the slot back (idempotent), forgets any outcome held for the run, and hands the slot to the first waiting run, if any. */
   async release(runId: string, now = Date.now()): Promise<void> {
+    await this.ctx.storage.delete(heldKey(runId));
     const s = await this.load();
     s.leases = s.leases.filter((l) => l.runId !== runId);
     s.canceled = s.canceled.filter((id) => id !== runId);
@@ -109,7 +137,10 @@ export class TaskLock extends DurableObject<Env> {
     await this.save(s);
   }
 
-  /** Leases past their deadline belong to consumers that died: their runs time out (and retry by the task's rules). */
+  /**
+   * Leases past their deadline belong to consumers that died: their runs time out (and retry
+   * by the task's rules), unless an outcome is held for the run, which is written instead.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
     const s = await this.load();
@@ -118,7 +149,12 @@ export class TaskLock extends DurableObject<Env> {
     for (const l of expired) {
       if (l.reserved) continue;
       try {
-        await expireLease(this.env, l.runId, l.taskId, l.orgId);
+        const held = await this.held(l.runId);
+        if (held) {
+          const done = await recordHeldOutcome(this.env, l.runId, l.taskId, l.orgId, held);
+          await this.ctx.storage.delete(heldKey(l.runId));
+          if (done) await notify(this.env, createDb(this.env.DB), done.task, done.recorded);
+        } else await expireLease(this.env, l.runId, l.taskId, l.orgId);
       } catch (e) {
         // Keep it for the next alarm rather than lose the run.
         s.leases.push({ ...l, expiresAt: now + 30_000 });

@@ -20,6 +20,9 @@ export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"]
  * overwrites a result), updates the task, and queues the retry a failure earns:
  * attempt + 1 after the backoff delay (or the target's Retry-After), only while the
  * task is active. Delays beyond the queue's 12 h limit wait in `not_before` for the tick.
+ * A success completes a `once`/`delayed` task only while it has no occurrence pending
+ * (`next_run_at` is null): a run claimed under an older schedule, or a manual run, does
+ * not complete a one-time schedule the task was given since.
  * Returns the recorded run, or null when the run was already finished elsewhere.
  */
 export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outcome: FinalOutcome, now = Date.now()): Promise<Run | null> {
@@ -53,8 +56,7 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
     ),
     env.DB.prepare(
       `UPDATE tasks SET last_run_at = ?1, last_status = ?2,
-         status = CASE WHEN ?3 AND status = 'active' THEN 'completed' ELSE status END,
-         next_run_at = CASE WHEN ?3 AND status = 'active' THEN NULL ELSE next_run_at END
+         status = CASE WHEN ?3 AND status = 'active' AND next_run_at IS NULL THEN 'completed' ELSE status END
        WHERE id = ?4 AND changes() > 0`,
     ).bind(started, outcome.status, completes ? 1 : 0, task.id),
     // A retry only for a task that is still active (paused, canceled or deleted tasks get none).
@@ -77,6 +79,25 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
   }
   const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();
   return row ? rowToRun(row) : null;
+}
+
+/** An executor's outcome that D1 refused to record, kept by the run's lock until it is written (see `TaskLock.hold`). */
+export type HeldOutcome = { outcome: FinalOutcome; finishedAt: number };
+
+/**
+ * Writes an outcome the lock held for a run whose first write failed, as of when the
+ * executor finished. Nothing runs again; a no-op unless the run is still `running`.
+ * Returns the task and the recorded run (for its notification), or null.
+ */
+export async function recordHeldOutcome(env: Env, runId: string, taskId: string, orgId: string, held: HeldOutcome): Promise<{ task: Task; recorded: Run } | null> {
+  const db = createDb(env.DB);
+  const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, orgId))).get();
+  if (!runRow || runRow.status !== "running") return null;
+  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
+  if (!taskRow) return null;
+  const task = rowToTask(taskRow);
+  const recorded = await recordOutcome(env, db, task, rowToRun(runRow), held.outcome, held.finishedAt);
+  return recorded ? { task, recorded } : null;
 }
 
 /** The lease of a run ran out without a report (its consumer died): the run timed out. */

@@ -14,6 +14,8 @@ import { sweep } from "./sweep";
 const PAGE = 50;
 /** Work one invocation does before handing the rest to a continuation message. */
 const BUDGET_MS = 20_000;
+/** Pages in a row whose every claim lost a race before the tick leaves the rest to the next one. */
+const MAX_CONTENDED_PAGES = 3;
 
 /**
  * One tick at `now` (the controller's scheduledTime, never Date.now()): claims every
@@ -26,6 +28,7 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
   const db = createDb(env.DB);
   let claimed = 0;
   let queued = 0;
+  let contended = 0;
   for (;;) {
     const due = await db
       .select()
@@ -38,7 +41,18 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
     const results = await claimPage(env, due.map(rowToTask), now);
     claimed += results.claimed;
     queued += results.queued;
-    if (results.claimed === 0) break; // Everything on this page was claimed by someone else: they will finish it.
+    if (results.claimed === 0) {
+      // Nothing claimable (plans that failed), or every claim lost a race. A lost race is
+      // read again, not given up: an overlapping tick for an earlier minute (or an edit)
+      // moved those tasks only up to its own horizon, so they may still be due before ours.
+      if (results.lost === 0) break;
+      if (++contended > MAX_CONTENDED_PAGES) {
+        log("warn", "tick.contended", { now: new Date(now).toISOString(), lost: results.lost });
+        break;
+      }
+      continue;
+    }
+    contended = 0;
     if (Date.now() - started > BUDGET_MS) {
       await env.RUNS.send(tickMessage(now));
       log("warn", "tick.continued", { now: new Date(now).toISOString(), claimed, queued });
@@ -50,7 +64,8 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
   return { claimed, queued, continued: false };
 }
 
-async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: number): Promise<{ claimed: number; queued: number }> {
+/** Claims one page of due tasks; `lost` counts claims another writer got to first (the tick reads those again). */
+async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: number): Promise<{ claimed: number; queued: number; lost: number }> {
   const batches: { stmts: D1PreparedStatement[]; claimed: Claimed }[] = [];
   for (const task of due) {
     try {
@@ -60,12 +75,16 @@ async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: num
       log("error", "tick.plan_failed", { task_id: task.id, error: e instanceof Error ? e.message : String(e) });
     }
   }
-  if (batches.length === 0) return { claimed: 0, queued: 0 };
+  if (batches.length === 0) return { claimed: 0, queued: 0, lost: 0 };
   const results = await env.DB.batch(batches.flatMap((b) => b.stmts));
   let i = 0;
   const won: Claimed[] = [];
   for (const b of batches) {
-    if ((results[i]?.meta.changes ?? 0) > 0) won.push(b.claimed);
+    if ((results[i]?.meta.changes ?? 0) > 0) {
+      // Only the runs the inserts wrote (RETURNING id): an occurrence that already had a run is not sent again.
+      const written = new Set(results.slice(i + 1, i + b.stmts.length).flatMap((r) => (r.results as { id: string }[]).map((x) => x.id)));
+      won.push({ ...b.claimed, runs: b.claimed.runs.filter((r) => written.has(r.id)) });
+    }
     i += b.stmts.length;
   }
   const messages = won
@@ -79,5 +98,5 @@ async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: num
       log("info", "run.skipped", { task_id: c.task.id, run_id: r.id, scheduled_for: new Date(r.at).toISOString(), reason: r.reason });
     }
   }
-  return { claimed: won.length, queued: messages.length };
+  return { claimed: won.length, queued: messages.length, lost: batches.length - won.length };
 }
