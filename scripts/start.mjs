@@ -2,10 +2,33 @@
 // Durable Objects, migrations applied, and the per-minute cron tick firing.
 // `wrangler dev` does not fire Cron Triggers by itself, so this script drives
 // its /__scheduled endpoint at every minute boundary, as Cloudflare would.
+//
+// Optional arguments (none are needed; `npm start` alone is the usual way):
+//   --port N          listen on N instead of 8787 (or set PORT)
+//   --persist-to DIR  keep the local D1/Queues/R2/DO state in DIR instead of
+//                     .wrangler/state (migrations are applied there too)
+//   anything else     passed on to `wrangler dev`, e.g. --var RATE_LIMIT_BURST:1000
+// e.g. `npm start -- --port 8788 --persist-to /tmp/tasks-state`.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync } from "node:fs";
 
-const PORT = process.env.PORT ?? "8787";
+const args = process.argv.slice(2);
+/** Removes `--name value` / `--name=value` from args and returns the value. */
+function takeOption(name) {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  if (args[i].includes("=")) return args.splice(i, 1)[0].slice(name.length + 1);
+  const value = args[i + 1];
+  if (value === undefined) {
+    console.error(`[start] ${name} needs a value`);
+    process.exit(2);
+  }
+  args.splice(i, 2);
+  return value;
+}
+const PORT = takeOption("--port") ?? process.env.PORT ?? "8787";
+const persistTo = takeOption("--persist-to");
+const persist = persistTo ? ["--persist-to", persistTo] : [];
 const BASE = `http://127.0.0.1:${PORT}`;
 
 if (!existsSync(".dev.vars")) {
@@ -13,10 +36,10 @@ if (!existsSync(".dev.vars")) {
   console.log("[start] created .dev.vars from .dev.vars.example (development secrets)");
 }
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "true" } });
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist], { stdio: "inherit", env: { ...process.env, CI: "true" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1"], { stdio: "inherit" });
+const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args], { stdio: "inherit" });
 const stop = () => {
   dev.kill("SIGINT");
   process.exit(0);

@@ -28,27 +28,42 @@ const CANCEL_POLL_MS = 1000;
 const SCHEDULED = new Set(["schedule", "catchup", "retry", "event"]);
 
 /**
- * The queue handler. Messages are handled and acked one by one; an unreadable
- * message is retried until the queue moves it to the dead-letter queue, a failure
- * to process is retried with a delay. Handling is idempotent (at-least-once delivery).
+ * The queue handler. Messages of different tasks are handled concurrently (a burst
+ * of tasks due in the same minute must not wait on each other's targets); messages
+ * of one task are handled in the order they came, one after another. Each message is
+ * acked or retried on its own: an unreadable one is retried until the queue moves it
+ * to the dead-letter queue, a failure to process is retried with a delay. Handling is
+ * idempotent (at-least-once delivery).
  */
 export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const lanes = new Map<string, Message<unknown>[]>();
   for (const msg of batch.messages) {
-    const parsed = QueueMessage.safeParse(msg.body);
-    if (!parsed.success) {
-      log("error", "message.unreadable", { message_id: msg.id, attempts: msg.attempts });
-      msg.retry();
-      continue;
-    }
-    try {
-      if (parsed.data.kind === "tick") await tick(env, parsed.data.now);
-      else await processRun(env, parsed.data);
-      msg.ack();
-    } catch (e) {
-      const ids = parsed.data.kind === "run" ? { run_id: parsed.data.run_id, task_id: parsed.data.task_id } : {};
-      log("error", "message.failed", { ...ids, attempts: msg.attempts, error: e instanceof Error ? e.message : String(e) });
-      msg.retry({ delaySeconds: Math.min(60, 5 * msg.attempts) });
-    }
+    const body = msg.body as { kind?: unknown; task_id?: unknown } | null;
+    const lane = body && body.kind === "run" && typeof body.task_id === "string" ? `task:${body.task_id}` : `message:${msg.id}`;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), msg]);
+  }
+  await Promise.all(
+    [...lanes.values()].map(async (msgs) => {
+      for (const msg of msgs) await handle(msg, env);
+    }),
+  );
+}
+
+async function handle(msg: Message<unknown>, env: Env): Promise<void> {
+  const parsed = QueueMessage.safeParse(msg.body);
+  if (!parsed.success) {
+    log("error", "message.unreadable", { message_id: msg.id, attempts: msg.attempts });
+    msg.retry();
+    return;
+  }
+  try {
+    if (parsed.data.kind === "tick") await tick(env, parsed.data.now);
+    else await processRun(env, parsed.data);
+    msg.ack();
+  } catch (e) {
+    const ids = parsed.data.kind === "run" ? { run_id: parsed.data.run_id, task_id: parsed.data.task_id } : {};
+    log("error", "message.failed", { ...ids, attempts: msg.attempts, error: e instanceof Error ? e.message : String(e) });
+    msg.retry({ delaySeconds: Math.min(60, 5 * msg.attempts) });
   }
 }
 

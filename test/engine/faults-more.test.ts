@@ -386,3 +386,35 @@ describe("edits and schedule changes around a run", () => {
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body).toMatchObject({ status: "completed" });
   });
 });
+
+describe("a burst in one batch", () => {
+  it("messages of different tasks in one batch run at once; one task's messages still run one after another", async () => {
+    const { key } = await tenant();
+    const q = captureQueue();
+    const sink = target();
+    const tasks = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await createTask(key, { parameters: { url: `https://sink.example.com/burst-${i}` }, overlap_policy: "allow_all", concurrency_limit: 5 });
+      made.push(t.id);
+      tasks.push(t);
+    }
+    const bodies = [];
+    for (const t of tasks) {
+      await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
+      bodies.push(...q.take(t.id).map((m) => m.body));
+    }
+    // A second message of the first task rides in the same batch.
+    await call("POST", `/v1/tasks/${tasks[0]!.id}/run`, { token: key });
+    bodies.push(...q.take(tasks[0]!.id).map((m) => m.body));
+    sink.hold();
+    const delivered = deliver(...bodies);
+    // All three tasks' targets are called while none has answered: they run concurrently.
+    await until(() => sink.held.length === 3);
+    expect(new Set(sink.held.map((h) => h.call.url))).toEqual(new Set(tasks.map((_, i) => `https://sink.example.com/burst-${i}`)));
+    // The first task's second message waits for its first (same lane): released, it runs next.
+    sink.release();
+    await delivered;
+    expect(sink.calls.filter((c) => c.url.endsWith("burst-0"))).toHaveLength(2);
+    for (const t of tasks) for (const r of await runsOf(t.id)) expect(r.status).toBe("succeeded");
+  });
+});
