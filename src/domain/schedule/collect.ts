@@ -106,7 +106,10 @@ export class Collector {
       if (raw.kind !== "skipped") this.fired.add(raw.at);
     }
     if (this.fired.size >= this.count && this.settleUntil === Number.POSITIVE_INFINITY) {
-      this.settleUntil = wall + SETTLE_MS;
+      // Later wall times can only land before a run already found across a fall-back; with
+      // no offset change in the settling span they cannot, and the search ends here (a
+      // minutely rule would otherwise read two more days of candidates).
+      this.settleUntil = this.resolver.steady(wall, wall + SETTLE_MS) ? wall : wall + SETTLE_MS;
     }
     return true;
   }

@@ -28,6 +28,16 @@ export class WallResolver {
 
   constructor(readonly tz: string) {}
 
+  /** True when no offset change touches the local days from wall `from` through wall `to`: wall times then map to instants in order. */
+  steady(from: number, to: number): boolean {
+    const first = this.day(Math.floor(from / DAY_MS));
+    for (let d = Math.floor(from / DAY_MS); d <= Math.floor(to / DAY_MS); d++) {
+      const info = this.day(d);
+      if (info.transition !== null || info.before !== first.before) return false;
+    }
+    return true;
+  }
+
   /** How wall time `wall` (local clock encoded as UTC fields) maps to instants. */
   resolve(wall: number): Resolution {
     const info = this.day(Math.floor(wall / DAY_MS));

@@ -113,7 +113,13 @@ export function rruleOccurrences(
   const fastForward = spec.count === null && freq !== Frequency.YEARLY && freq !== Frequency.MONTHLY;
   if (fastForward) {
     const period = minPeriodMs(freq, interval); // exact for WEEKLY, DAILY, HOURLY, MINUTELY
-    const periods = Math.floor((after - 15 * HOUR_MS - 2 * DAY_MS - dtstart) / period);
+    // Start far enough back for any zone's offset (wall = UTC −12 h … +14 h) and a DST
+    // shift to settle: two days for daily-or-longer periods. For HOURLY and MINUTELY every
+    // period before `after` costs a library step, so they start three hours (more than any
+    // DST shift) before the wall time of `after` in this zone.
+    const subDaily = freq === Frequency.HOURLY || freq === Frequency.MINUTELY;
+    const from = subDaily ? wallAt(tz, after) - 3 * HOUR_MS : after - 15 * HOUR_MS - 2 * DAY_MS;
+    const periods = Math.floor((from - dtstart) / period);
     if (periods > 0) start = dtstart + periods * period;
   }
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Worst-case time of the schedule maths (issue 6: "no expression makes the schedule maths
+// loop or take more than 50 ms"). The tests prove termination structurally (iteration caps,
+// the search horizon); this measures the time, which tests must not assert.
+//
+//   npm run bench:schedules        (writes bench/results/schedule-maths-<date>.json and .md)
+//
+// It bundles src/domain/schedule with the esbuild that wrangler ships, then times
+// validateSchedule + nextOccurrences(…, 10) on a corpus of adversarial and ordinary
+// expressions (never-firing crons, rare leap-day rules, DST-heavy zones, sparse RRULEs),
+// each many times, and reports the slowest single call per expression.
+import { build } from "esbuild";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const LIMIT_MS = 50;
+const REPEAT = 30;
+
+const dir = mkdtempSync(join(tmpdir(), "schedule-bench-"));
+const out = join(dir, "schedule.mjs");
+await build({ entryPoints: ["src/domain/schedule/index.ts"], bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error" });
+const { validateSchedule, nextOccurrences } = await import(pathToFileURL(out).href);
+
+const cron = (expression, timezone = "UTC") => ({ kind: "cron", expression, timezone });
+const rrule = (rule, timezone = "UTC", dtstart = "2026-01-01T09:00:00") => ({ kind: "rrule", rule, timezone, dtstart });
+const CORPUS = [
+  // Never fires, or almost never: must answer (refuse or find) without searching forever.
+  ["never: Feb 30", cron("0 0 30 2 *")],
+  ["never: Feb 31", cron("0 0 31 2 *")],
+  ["never: Apr 31", cron("0 0 31 4 *")],
+  ["leap day only", cron("0 0 29 2 *")],
+  ["leap day on a Monday (Vixie OR)", cron("0 0 29 2 1")],
+  ["every minute", cron("* * * * *")],
+  ["every minute, Lord Howe (30 min DST)", cron("* * * * *", "Australia/Lord_Howe")],
+  ["02:30 daily across a New York gap", cron("30 2 * * *", "America/New_York")],
+  ["01:30 daily across a London repeat", cron("30 1 * * *", "Europe/London")],
+  ["lists and ranges", cron("0,15,30,45 0-23/2 1-31/3 */2 MON-FRI")],
+  ["last minute of the year", cron("59 23 31 12 *")],
+  ["Kathmandu +05:45", cron("45 5 * * *", "Asia/Kathmandu")],
+  // RRULE: sparse and tricky rules.
+  ["rrule: Feb 29 yearly", rrule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29")],
+  ["rrule: Friday the 13th", rrule("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13")],
+  ["rrule: last weekday of the month", rrule("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1")],
+  ["rrule: 53rd week Mondays", rrule("FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO")],
+  ["rrule: never (Feb 30)", rrule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")],
+  ["rrule: every minute", rrule("FREQ=MINUTELY")],
+  ["rrule: hourly in a DST zone", rrule("FREQ=HOURLY;INTERVAL=1", "America/New_York", "2026-03-07T00:30:00")],
+  ["rrule: big interval", rrule("FREQ=YEARLY;INTERVAL=99")],
+];
+
+const now = Date.UTC(2026, 10, 23, 12, 0, 0);
+const rows = [];
+for (const [name, schedule] of CORPUS) {
+  let outcome = "";
+  let worst = 0;
+  let total = 0;
+  let first = 0;
+  for (let i = 0; i <= REPEAT; i++) {
+    const t0 = performance.now();
+    try {
+      const s = validateSchedule(schedule, now);
+      const occ = nextOccurrences(s, now, 10, now);
+      outcome = `${occ.length} occurrences, first ${occ[0] ? new Date(occ[0].at).toISOString() : "-"}`;
+    } catch (e) {
+      outcome = `refused: ${e.message}`;
+    }
+    const ms = performance.now() - t0;
+    if (i === 0) {
+      first = ms; // cold: the first call of a shape pays for JIT compilation and time zone data
+      continue;
+    }
+    worst = Math.max(worst, ms);
+    total += ms;
+  }
+  rows.push({ name, schedule, first_ms: +first.toFixed(3), worst_ms: +worst.toFixed(3), mean_ms: +(total / REPEAT).toFixed(3), outcome, within_limit: worst <= LIMIT_MS });
+}
+rmSync(dir, { recursive: true, force: true });
+
+const date = new Date().toISOString().slice(0, 10);
+const pass = rows.every((r) => r.within_limit);
+mkdirSync("bench/results", { recursive: true });
+const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, limit_ms: LIMIT_MS, repeat: REPEAT, pass };
+writeFileSync(`bench/results/schedule-maths-${date}.json`, `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+const md = [
+  `# Schedule maths bench — ${meta.date}`,
+  "",
+  `\`npm run bench:schedules\` on ${meta.cpus} cores (${meta.cpu}), Node ${meta.node}. Each row: validateSchedule + the next 10 occurrences: one cold call, then ${REPEAT} timed calls; the slowest timed call must be ≤ ${LIMIT_MS} ms. Cold calls pay for JIT compilation and time zone data once per isolate.`,
+  "",
+  "| Expression | Cold (ms) | Slowest (ms) | Mean (ms) | Outcome |",
+  "|---|---|---|---|---|",
+  ...rows.map((r) => `| ${r.name} | ${r.first_ms} | ${r.worst_ms}${r.within_limit ? "" : " **over**"} | ${r.mean_ms} | ${r.outcome.replace(/\|/g, "\\|").slice(0, 120)} |`),
+  "",
+  `Result: **${pass ? "PASS" : "FAIL"}** (slowest ${Math.max(...rows.map((r) => r.worst_ms))} ms).`,
+  "",
+];
+writeFileSync("bench/results/schedule-maths.md", md.join("\n"));
+console.log(md.join("\n"));
+process.exit(pass ? 0 : 1);
