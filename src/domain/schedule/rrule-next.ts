@@ -18,7 +18,7 @@ import { WallResolver } from "./resolve";
 import { minutelyMinutes, unreachableReason } from "./rrule";
 import type { RruleSpec } from "./rrule";
 import { wallAt } from "./timezone";
-import { DAY_MS, HOUR_MS, MINUTE_MS, SEARCH_HORIZON_DAYS } from "./types";
+import { DAY_MS, HOUR_MS, MINUTE_MS, SEARCH_HORIZON_DAYS, ScheduleError } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
 /** Library options for the spec (MINUTELY with BYHOUR is run as the equivalent HOURLY rule). */
@@ -57,6 +57,21 @@ function minPeriodMs(freq: Frequency, interval: number): number {
 
 /** Thrown from inside the library to end a search that has covered the horizon. */
 const STOP = new Error("rrule search horizon reached");
+
+/**
+ * No search walks more library periods than this, wherever dtstart lies. Rules that
+ * cannot be moved forward (COUNT counts from dtstart; MONTHLY and YEARLY periods vary in
+ * length) walk from dtstart, so a dtstart centuries back would otherwise walk centuries.
+ * A search that reaches the cap before `after` is refused on schedule.dtstart.
+ */
+export const MAX_SEARCH_PERIODS = 5 * SEARCH_HORIZON_DAYS;
+
+const tooFarBack = (spec: RruleSpec, freq: Frequency) =>
+  new ScheduleError(
+    "invalid_schedule",
+    "schedule.dtstart",
+    `dtstart is too far before now for this rule: reaching now from it takes more than ${MAX_SEARCH_PERIODS} ${Frequency[freq]?.toLowerCase() ?? ""} periods; move dtstart forward${spec.count !== null ? " (and lower COUNT by the occurrences already past)" : ""}`,
+  );
 
 /**
  * Makes the library give up after `periods` periods: its loop reads options.interval once up
@@ -122,12 +137,25 @@ export function rruleOccurrences(
     const periods = Math.floor((from - dtstart) / period);
     if (periods > 0) start = dtstart + periods * period;
   }
+  if (!fastForward && spec.count === null) {
+    // Known before walking: even at the longest period (31-day months, 366-day years) it
+    // would take more than the cap to reach `after`. Refused at once, not after the walk.
+    // (A COUNT rule may end before `after`, which only the walk can tell: it walks, capped.)
+    const longest = freq === Frequency.MONTHLY ? 31 * DAY_MS * interval : freq === Frequency.YEARLY ? 366 * DAY_MS * interval : minPeriodMs(freq, interval);
+    if ((after - 15 * HOUR_MS - start) / longest > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
+  }
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
-  capPeriods(rule, periodBudget(spec, freq, interval, start, after, lastWall, count));
+  capPeriods(rule, Math.min(MAX_SEARCH_PERIODS, periodBudget(spec, freq, interval, start, after, lastWall, count)));
+  let lastSeen = Number.NEGATIVE_INFINITY;
   try {
-    rule.all((date) => collector.push(date.getTime()));
+    rule.all((date) => {
+      lastSeen = date.getTime();
+      return collector.push(lastSeen);
+    });
   } catch (err) {
     if (err !== STOP) throw err;
+    // Stopped by the cap: if it never got near `after`, the rule was not searched at all.
+    if (lastSeen < after - 15 * HOUR_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
   }
   return collector.result();
 }

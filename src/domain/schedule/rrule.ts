@@ -137,8 +137,12 @@ export function minutelyMinutes(spec: RruleSpec, dtstart: number): number[] {
   return spec.byminute.length === 0 ? all : all.filter((m) => spec.byminute.includes(m));
 }
 
+/** The most days each month can have (February in a leap year). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
- * Why the rule can never fire from `dtstart` (wall ms) through INTERVAL alignment, or null.
+ * Why the rule can never fire from `dtstart` (wall ms) through INTERVAL alignment, or
+ * because no BYMONTH has any of its BYMONTHDAY days (e.g. February 30), or null.
  * These are the rules on which the library would loop forever, so they are caught first.
  */
 export function unreachableReason(spec: RruleSpec, dtstart: number): string | null {
@@ -153,6 +157,10 @@ export function unreachableReason(spec: RruleSpec, dtstart: number): string | nu
   }
   if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0 && minutelyMinutes(spec, dtstart).length === 0) {
     return `FREQ=MINUTELY;INTERVAL=${spec.step} starting at minute ${m0} never reaches BYMINUTE=${spec.byminute.join(",")}`;
+  }
+  if (spec.bymonth.length > 0 && spec.bymonthday.length > 0) {
+    const fits = spec.bymonth.some((m) => spec.bymonthday.some((d) => Math.abs(d) <= (DAYS_IN_MONTH[m - 1] ?? 31)));
+    if (!fits) return `BYMONTHDAY=${spec.bymonthday.join(",")} never occurs in BYMONTH=${spec.bymonth.join(",")}`;
   }
   if (spec.freq === Frequency.MINUTELY && spec.byhour.length === 0 && spec.byminute.length > 0) {
     const g = gcd(spec.step, 60);
@@ -211,7 +219,7 @@ export function validateRrule(rule: string, dtstart?: string): RruleSpec {
   checkCombinations(spec, parts);
   if (dtstart !== undefined) {
     const reason = unreachableReason(spec, parseDtstart(dtstart));
-    if (reason !== null) throw ruleError(`rule never fires: ${reason}; change INTERVAL, BYHOUR/BYMINUTE or dtstart`);
+    if (reason !== null) throw ruleError(`rule never fires: ${reason}; change the BY parts, INTERVAL or dtstart`);
   }
   return spec;
 }
