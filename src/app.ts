@@ -1,12 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
-import { DomainError } from "./domain/errors";
 import type { AppEnv } from "./env";
 import { renderError } from "./api/errors";
-import { authn } from "./api/middleware/auth";
-import { rateLimit } from "./api/middleware/rate-limit";
+import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
@@ -21,21 +17,6 @@ import { agentflowRouter } from "./api/dialects/agentflow";
 import { agentSchedulesRouter } from "./api/dialects/agent-schedules";
 import { netstacksRouter } from "./api/dialects/netstacks";
 import { kubiyaRouter } from "./api/dialects/kubiya";
-
-export const MAX_BODY_BYTES = 256 * 1024;
-
-/** A body that is not JSON is refused up front, so it can never be read as `{}`. */
-const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
-    const length = Number(c.req.header("content-length") ?? "0");
-    const hasBody = length > 0 || c.req.header("transfer-encoding") !== undefined;
-    const type = c.req.header("content-type") ?? "";
-    if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      throw new DomainError("unsupported_media_type", "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
-    }
-  }
-  await next();
-});
 
 /** The HTTP face: native /v1 routes, health, and the OpenAPI document with its rendered reference. */
 export function createApp() {
@@ -59,18 +40,7 @@ export function createApp() {
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tasks API reference" }));
 
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new DomainError("payload_too_large", "payload_too_large", "the body is larger than 256 KiB");
-      },
-    }),
-  );
-  app.use("/v1/*", jsonBodiesOnly);
-  app.use("/v1/*", authn);
-  app.use("/v1/*", rateLimit);
+  app.use("/v1/*", ...requestGuards);
 
   // Mounted routers, in one visible list.
   app.route("/", tasksRouter);

@@ -40,7 +40,9 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
   for (const msg of batch.messages) {
     const body = msg.body as { kind?: unknown; task_id?: unknown } | null;
     const lane = body && body.kind === "run" && typeof body.task_id === "string" ? `task:${body.task_id}` : `message:${msg.id}`;
-    lanes.set(lane, [...(lanes.get(lane) ?? []), msg]);
+    const queue = lanes.get(lane);
+    if (queue) queue.push(msg);
+    else lanes.set(lane, [msg]);
   }
   await Promise.all(
     [...lanes.values()].map(async (msgs) => {
@@ -90,7 +92,7 @@ async function settle(db: Db, run: Run, status: "skipped" | "canceled", reason: 
 export async function processRun(env: Env, m: RunMessage): Promise<void> {
   const db = createDb(env.DB);
   const runRow = await db.select().from(runs).where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id))).get();
-  if (runRow?.status === "running" && runRow.runnerReadyAt === null) return writeHeldOutcome(env, db, m);
+  if (runRow?.status === "running" && runRow.runnerReadyAt === null) return redeliveredWhileRunning(env, db, m);
   if (!runRow || runRow.status !== "queued") return; // Redelivery of a run already started or finished.
   const run = rowToRun(runRow);
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
@@ -168,17 +170,29 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
  * outcome for it: nothing to do), or the redelivery of a run whose outcome write failed:
  * the held outcome is written, the lease released, and the target is not called again.
  */
-async function writeHeldOutcome(env: Env, db: Db, m: RunMessage): Promise<void> {
+async function redeliveredWhileRunning(env: Env, db: Db, m: RunMessage): Promise<void> {
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
   if (!taskRow) return;
   const task = rowToTask(taskRow);
   const lock = lockOf(env, task);
   const held = (await lock.held(m.run_id)) as HeldOutcome | null;
   if (!held) return;
-  const done = await recordHeldOutcome(env, m.run_id, task.id, task.org_id, held);
+  await writeHeld(env, db, task, m.run_id, held);
   await lock.release(m.run_id);
-  log("info", "run.outcome_written", { task_id: task.id, run_id: m.run_id, status: held.outcome.status, recorded: done !== null });
-  if (done) await notify(env, db, done.task, done.recorded);
+}
+
+/** Writes an outcome the lock held (see `TaskLock.hold`) and sends its notification; the redelivery and the lock's alarm both end here. */
+async function writeHeld(env: Env, db: Db, task: Task, runId: string, held: HeldOutcome): Promise<void> {
+  const recorded = await recordHeldOutcome(env, db, task, runId, held);
+  log("info", "run.outcome_written", { task_id: task.id, run_id: runId, status: held.outcome.status, recorded: recorded !== null });
+  if (recorded) await notify(env, db, task, recorded);
+}
+
+/** The lock's alarm: writes the outcome it held for a run no redelivery came for. */
+export async function writeHeldOutcome(env: Env, runId: string, taskId: string, orgId: string, held: HeldOutcome): Promise<void> {
+  const db = createDb(env.DB);
+  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
+  if (taskRow) await writeHeld(env, db, rowToTask(taskRow), runId, held);
 }
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */

@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../db/client";
 import type { Env } from "../env";
 import type { OverlapPolicy } from "../domain/task";
 import { log } from "../log";
-import { notify } from "./consumer";
+import { writeHeldOutcome } from "./consumer";
 import { runMessage } from "./messages";
-import { expireLease, recordHeldOutcome } from "./outcome";
+import { expireLease } from "./outcome";
 import type { HeldOutcome } from "./outcome";
 
-type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true };
+/** A slot held by a run; `held` is the outcome of a run whose executor finished but whose write failed (see `hold`). */
+type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true; held?: HeldOutcome };
 type Waiting = { runId: string; taskId: string; orgId: string };
 type State = { leases: Lease[]; waiting: Waiting[]; canceled: string[]; dedupe: Record<string, number>; limit: number; policy: OverlapPolicy };
 
@@ -28,7 +28,6 @@ export type LeaseDecision = { decision: "run" | "duplicate" | "skip_overlap" | "
 const RESERVATION_MS = 5 * 60_000;
 /** A lease whose outcome is held is due this soon: the alarm writes it if no redelivery does first. */
 const HELD_LEASE_MS = 60_000;
-const heldKey = (runId: string) => `outcome:${runId}`;
 
 /**
  * The lock of one task (or of one concurrency key): which runs hold a slot, which
@@ -115,21 +114,21 @@ export class TaskLock extends DurableObject<Env> {
    * does, instead of running the target again or timing the run out.
    */
   async hold(runId: string, held: HeldOutcome, now = Date.now()): Promise<void> {
-    await this.ctx.storage.put(heldKey(runId), held);
     const s = await this.load();
     const lease = s.leases.find((l) => l.runId === runId && !l.reserved);
-    if (lease) lease.expiresAt = Math.min(lease.expiresAt, now + HELD_LEASE_MS);
+    if (!lease) return; // The lease already lapsed: the alarm timed the run out, and a late write changes nothing.
+    lease.held = held;
+    lease.expiresAt = Math.min(lease.expiresAt, now + HELD_LEASE_MS);
     await this.save(s);
   }
 
   /** The outcome held for a run, if its write failed (see `hold`). */
   async held(runId: string): Promise<HeldOutcome | null> {
-    return (await this.ctx.storage.get<HeldOutcome>(heldKey(runId))) ?? null;
+    return (await this.load()).leases.find((l) => l.runId === runId)?.held ?? null;
   }
 
-  /** Gives the slot back (idempotent), forgets any outcome held for the run, and hands the slot to the first waiting run, if any. */
+  /** Gives the slot back (idempotent; any outcome held with it goes too) and hands it to the first waiting run, if any. */
   async release(runId: string, now = Date.now()): Promise<void> {
-    await this.ctx.storage.delete(heldKey(runId));
     const s = await this.load();
     s.leases = s.leases.filter((l) => l.runId !== runId);
     s.canceled = s.canceled.filter((id) => id !== runId);
@@ -149,12 +148,8 @@ export class TaskLock extends DurableObject<Env> {
     for (const l of expired) {
       if (l.reserved) continue;
       try {
-        const held = await this.held(l.runId);
-        if (held) {
-          const done = await recordHeldOutcome(this.env, l.runId, l.taskId, l.orgId, held);
-          await this.ctx.storage.delete(heldKey(l.runId));
-          if (done) await notify(this.env, createDb(this.env.DB), done.task, done.recorded);
-        } else await expireLease(this.env, l.runId, l.taskId, l.orgId);
+        if (l.held) await writeHeldOutcome(this.env, l.runId, l.taskId, l.orgId, l.held);
+        else await expireLease(this.env, l.runId, l.taskId, l.orgId);
       } catch (e) {
         // Keep it for the next alarm rather than lose the run.
         s.leases.push({ ...l, expiresAt: now + 30_000 });

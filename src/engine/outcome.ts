@@ -87,17 +87,12 @@ export type HeldOutcome = { outcome: FinalOutcome; finishedAt: number };
 /**
  * Writes an outcome the lock held for a run whose first write failed, as of when the
  * executor finished. Nothing runs again; a no-op unless the run is still `running`.
- * Returns the task and the recorded run (for its notification), or null.
+ * Returns the recorded run, or null.
  */
-export async function recordHeldOutcome(env: Env, runId: string, taskId: string, orgId: string, held: HeldOutcome): Promise<{ task: Task; recorded: Run } | null> {
-  const db = createDb(env.DB);
-  const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, orgId))).get();
+export async function recordHeldOutcome(env: Env, db: Db, task: Task, runId: string, held: HeldOutcome): Promise<Run | null> {
+  const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, task.org_id))).get();
   if (!runRow || runRow.status !== "running") return null;
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
-  if (!taskRow) return null;
-  const task = rowToTask(taskRow);
-  const recorded = await recordOutcome(env, db, task, rowToRun(runRow), held.outcome, held.finishedAt);
-  return recorded ? { task, recorded } : null;
+  return recordOutcome(env, db, task, rowToRun(runRow), held.outcome, held.finishedAt);
 }
 
 /** The lease of a run ran out without a report (its consumer died): the run timed out. */

@@ -31,15 +31,14 @@ async function setup(over: Record<string, unknown> = {}, answer?: Parameters<typ
   return { t, q, sink, newRun, statusOf, org, key };
 }
 
-type LockState = { leases: { runId: string; expiresAt: number }[]; waiting: { runId: string }[] };
+type LockState = { leases: { runId: string; expiresAt: number; held?: unknown }[]; waiting: { runId: string }[] };
 const lockOf = (taskId: string) => env.TASK_LOCK.get(env.TASK_LOCK.idFromName(taskId));
-/** The lock's storage: its state, its alarm, and every outcome it holds for a run. */
+/** The lock's storage: its state, its alarm, and the runs whose outcome it holds (with their lease). */
 async function lockStorage(taskId: string) {
-  return runInDurableObject(lockOf(taskId), async (_i, s) => ({
-    state: (await s.storage.get<LockState>("state")) ?? null,
-    alarm: await s.storage.getAlarm(),
-    held: [...(await s.storage.list({ prefix: "outcome:" })).keys()],
-  }));
+  return runInDurableObject(lockOf(taskId), async (_i, s) => {
+    const state = (await s.storage.get<LockState>("state")) ?? null;
+    return { state, alarm: await s.storage.getAlarm(), held: (state?.leases ?? []).filter((l) => l.held !== undefined).map((l) => l.runId) };
+  });
 }
 
 /**
@@ -212,7 +211,7 @@ describe("D1 fails to write the outcome after the executor succeeded", () => {
     expect(await statusOf(a.id)).toMatchObject({ status: "running" });
     const held = await lockStorage(t.id);
     expect(held.state?.leases.map((l) => l.runId)).toEqual([a.id]); // the lease is kept meanwhile
-    expect(held.held).toEqual([`outcome:${a.id}`]);
+    expect(held.held).toEqual([a.id]);
     const second = await deliver(a.msg);
     expect(second.explicitAcks).toHaveLength(1);
     expect(await statusOf(a.id)).toMatchObject({ status: "succeeded", attempt: 1, result: { status_code: 200, body: "ok" } });

@@ -52,11 +52,11 @@ import { serviceContext } from "../context";
 import { validationHook } from "../validation";
 import { assertOwned, createInput, isShown, patchInput, renderScheduleError, statusOf, toExecution, toSchedule } from "./agent-schedules/map";
 import * as r from "./agent-schedules/routes";
-import { dialectGuards } from "./guards";
+import { requestGuards } from "../middleware/guards";
 
 export const agentSchedulesRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 agentSchedulesRouter.onError((err, c) => renderScheduleError(c, err));
-agentSchedulesRouter.use("/api/agents/*", ...dialectGuards);
+agentSchedulesRouter.use("/api/agents/*", ...requestGuards);
 
 const PAGE = 200;
 const EXECUTIONS = 20;

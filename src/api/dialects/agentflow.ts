@@ -57,11 +57,11 @@ import { serviceContext } from "../context";
 import { validationHook } from "../validation";
 import { assertExpressible, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
 import * as r from "./agentflow/routes";
-import { dialectGuards } from "./guards";
+import { requestGuards } from "../middleware/guards";
 
 export const agentflowRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 agentflowRouter.onError((err, c) => renderAgentflowError(c, err));
-agentflowRouter.use("/tasks/*", ...dialectGuards);
+agentflowRouter.use("/tasks/*", ...requestGuards);
 
 agentflowRouter.openapi(r.createRouteDef, async (c) => {
   const task = await createTask(await serviceContext(c), createInput(c.req.valid("json")));

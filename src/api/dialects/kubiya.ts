@@ -55,7 +55,7 @@ import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { dialectGuards } from "./guards";
+import { requestGuards } from "../middleware/guards";
 import { kubiyaHook, renderKubiyaError } from "./kubiya/errors";
 import { expressible, kubiyaJson, toTaskInput, toTaskPatch } from "./kubiya/map";
 import * as r from "./kubiya/routes";
@@ -63,7 +63,7 @@ import * as r from "./kubiya/routes";
 export const kubiyaRouter = new OpenAPIHono<AppEnv>({ defaultHook: kubiyaHook });
 kubiyaRouter.onError(renderKubiyaError);
 kubiyaRouter.notFound((c) => c.json({ msg: `Not Found: no route for ${c.req.method} ${c.req.path}` }, 404));
-kubiyaRouter.use("/api/v1/scheduled_tasks/*", ...dialectGuards);
+kubiyaRouter.use("/api/v1/scheduled_tasks/*", ...requestGuards);
 
 async function load(ctx: ServiceContext, id: string): Promise<Task> {
   const t = await getTask(ctx, id);

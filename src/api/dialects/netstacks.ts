@@ -59,7 +59,7 @@ import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask, getTaskWithRuns } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { dialectGuards } from "./guards";
+import { requestGuards } from "../middleware/guards";
 import { netstacksHook, renderNetstacksError } from "./netstacks/errors";
 import { NETSTACKS_TYPES, expressible, nsTime, taskJson, toTaskInput, toTaskPatch } from "./netstacks/map";
 import { faceRoutes } from "./netstacks/routes";
@@ -67,7 +67,7 @@ import { faceRoutes } from "./netstacks/routes";
 export const netstacksRouter = new OpenAPIHono<AppEnv>({ defaultHook: netstacksHook });
 netstacksRouter.onError(renderNetstacksError);
 netstacksRouter.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404));
-netstacksRouter.use("/api/tasks/*", ...dialectGuards);
+netstacksRouter.use("/api/tasks/*", ...requestGuards);
 
 /** The task if this face can show it; anything else (other types, non-cron, other org) is not found here. */
 async function load(ctx: ServiceContext, id: string, agent: boolean, withRuns = false): Promise<Task> {

@@ -64,16 +64,15 @@ import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { authn } from "../middleware/auth";
-import { rateLimit } from "../middleware/rate-limit";
-import { jsonBodiesOnly, platformBodyLimit, platformHook, renderPlatformError } from "./platform/errors";
+import { platformHook, renderPlatformError } from "./platform/errors";
+import { requestGuards } from "../middleware/guards";
 import type { Config, PlatformTask } from "./platform/map";
 import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, isFinished, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
 import * as r from "./platform/schemas";
 
 export const platformRouter = new OpenAPIHono<AppEnv>({ defaultHook: platformHook });
 const BASE = "/api/v1/tasks";
-platformRouter.use(`${BASE}/*`, platformBodyLimit, jsonBodiesOnly, authn, rateLimit);
+platformRouter.use(`${BASE}/*`, ...requestGuards);
 platformRouter.onError((err, c) => renderPlatformError(c, err));
 platformRouter.notFound((c) => c.json({ success: false as const, error: "Not found" }, 404));
 

@@ -6,15 +6,13 @@
  */
 import { localText, wallDate, wallIso, wallTime } from "./civil";
 import type { Resolution, WallResolver } from "./resolve";
-import { DAY_MS, HOUR_MS } from "./types";
+import { DAY_MS, OFFSET_MARGIN_MS } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
 type RawKind = "plain" | "shifted" | "skipped" | "first" | "second" | "firstOnly";
 /** One candidate: the nominal wall time `wall`, fired (or skipped) at `at` where the offset is `offset`. */
 type Raw = { at: number; offset: number; wall: number; kind: RawKind };
 
-/** Wall times this far before `after` cannot map to an instant after it (offsets lie in -12 h..+14 h). */
-const EARLY_MARGIN_MS = 15 * HOUR_MS;
 /** Once enough runs are found, wall times up to this much later are still read. */
 const SETTLE_MS = 2 * DAY_MS;
 
@@ -99,7 +97,7 @@ export class Collector {
   /** Feeds the next candidate wall time (ascending); returns false once no more are needed. */
   push(wall: number): boolean {
     if (wall > this.settleUntil || wall > this.lastWall) return false;
-    if (wall <= this.after - EARLY_MARGIN_MS) return true;
+    if (wall <= this.after - OFFSET_MARGIN_MS) return true;
     for (const raw of applyPolicy(wall, this.resolver.resolve(wall), this.policy, this.interval)) {
       if (raw.at <= this.after) continue;
       this.raws.push(raw);

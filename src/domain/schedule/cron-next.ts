@@ -2,7 +2,7 @@
 import { Collector } from "./collect";
 import type { CronSpec } from "./cron";
 import { WallResolver } from "./resolve";
-import { DAY_MS, HOUR_MS, MINUTE_MS, SEARCH_HORIZON_DAYS } from "./types";
+import { DAY_MS, HOUR_MS, MINUTE_MS, OFFSET_MARGIN_MS, SEARCH_HORIZON_DAYS } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
 function mask(values: readonly number[], size: number): boolean[] {
@@ -23,7 +23,7 @@ export function cronDayMatches(spec: CronSpec, dayOfMonth: number, dayOfWeek: nu
  * included, not counted), searching at most SEARCH_HORIZON_DAYS of local days.
  */
 export function cronOccurrences(spec: CronSpec, tz: string, policy: DstPolicy, after: number, count: number): Occurrence[] {
-  const firstDay = Math.floor((after - 15 * HOUR_MS) / DAY_MS);
+  const firstDay = Math.floor((after - OFFSET_MARGIN_MS) / DAY_MS);
   const lastDay = firstDay + SEARCH_HORIZON_DAYS;
   const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, (lastDay + 1) * DAY_MS - 1);
   const months = mask(spec.months, 13);

@@ -8,7 +8,7 @@
  * W - after (valid iff >= T): neither valid is a gap, both valid is a repeated time.
  */
 import { offsetAt } from "./timezone";
-import { DAY_MS, HOUR_MS } from "./types";
+import { DAY_MS, OFFSET_MARGIN_MS } from "./types";
 
 type DayInfo = { before: number; after: number; transition: number | null };
 
@@ -20,7 +20,6 @@ export type Resolution =
   /** The wall time occurs twice (fall back): first at `first`, then at `second`. */
   | { kind: "repeat"; first: number; firstOffset: number; second: number; secondOffset: number };
 
-const MARGIN_MS = 15 * HOUR_MS;
 
 /** Resolves wall ms in one zone, caching what it learns per local day. */
 export class WallResolver {
@@ -65,8 +64,8 @@ export class WallResolver {
   }
 
   private computeDay(day: number): DayInfo {
-    let lo = day * DAY_MS - MARGIN_MS;
-    let hi = (day + 1) * DAY_MS + MARGIN_MS;
+    let lo = day * DAY_MS - OFFSET_MARGIN_MS;
+    let hi = (day + 1) * DAY_MS + OFFSET_MARGIN_MS;
     const before = offsetAt(this.tz, lo);
     const after = offsetAt(this.tz, hi);
     if (before === after) return { before, after, transition: null };

@@ -18,7 +18,7 @@ import { WallResolver } from "./resolve";
 import { minutelyMinutes, unreachableReason } from "./rrule";
 import type { RruleSpec } from "./rrule";
 import { wallAt } from "./timezone";
-import { DAY_MS, HOUR_MS, MINUTE_MS, SEARCH_HORIZON_DAYS, ScheduleError } from "./types";
+import { DAY_MS, HOUR_MS, MINUTE_MS, OFFSET_MARGIN_MS, SEARCH_HORIZON_DAYS, ScheduleError } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
 /** Library options for the spec (MINUTELY with BYHOUR is run as the equivalent HOURLY rule). */
@@ -106,7 +106,7 @@ function periodBudget(
   const period = minPeriodMs(freq, interval);
   const byPeriod = Math.ceil((lastWall - start) / period) + 3;
   if (freq !== Frequency.HOURLY && freq !== Frequency.MINUTELY) return byPeriod;
-  const before = spec.count ?? Math.ceil(Math.max(0, after + 15 * HOUR_MS - start) / period);
+  const before = spec.count ?? Math.ceil(Math.max(0, after + OFFSET_MARGIN_MS - start) / period);
   const byDate = Math.ceil((lastWall - start) / DAY_MS) + 3 + before + count + Math.ceil((4 * DAY_MS) / period);
   return Math.min(byPeriod, byDate);
 }
@@ -133,7 +133,7 @@ export function rruleOccurrences(
     // period before `after` costs a library step, so they start three hours (more than any
     // DST shift) before the wall time of `after` in this zone.
     const subDaily = freq === Frequency.HOURLY || freq === Frequency.MINUTELY;
-    const from = subDaily ? wallAt(tz, after) - 3 * HOUR_MS : after - 15 * HOUR_MS - 2 * DAY_MS;
+    const from = subDaily ? wallAt(tz, after) - 3 * HOUR_MS : after - OFFSET_MARGIN_MS - 2 * DAY_MS;
     const periods = Math.floor((from - dtstart) / period);
     if (periods > 0) start = dtstart + periods * period;
   }
@@ -142,7 +142,7 @@ export function rruleOccurrences(
     // would take more than the cap to reach `after`. Refused at once, not after the walk.
     // (A COUNT rule may end before `after`, which only the walk can tell: it walks, capped.)
     const longest = freq === Frequency.MONTHLY ? 31 * DAY_MS * interval : freq === Frequency.YEARLY ? 366 * DAY_MS * interval : minPeriodMs(freq, interval);
-    if ((after - 15 * HOUR_MS - start) / longest > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
+    if ((after - OFFSET_MARGIN_MS - start) / longest > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
   }
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
   capPeriods(rule, Math.min(MAX_SEARCH_PERIODS, periodBudget(spec, freq, interval, start, after, lastWall, count)));
@@ -155,7 +155,7 @@ export function rruleOccurrences(
   } catch (err) {
     if (err !== STOP) throw err;
     // Stopped by the cap: if it never got near `after`, the rule was not searched at all.
-    if (lastSeen < after - 15 * HOUR_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
+    if (lastSeen < after - OFFSET_MARGIN_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
   }
   return collector.result();
 }

@@ -47,4 +47,10 @@ export const MAX_OCCURRENCES = 10_000;
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
+/**
+ * Every UTC offset lies within −12 h … +14 h, so a wall time this far from an instant
+ * (either way) brackets it: wall times earlier than `after − OFFSET_MARGIN_MS` cannot
+ * map to an instant after `after`.
+ */
+export const OFFSET_MARGIN_MS = 15 * HOUR_MS;
 export const DAY_MS = 86_400_000;

@@ -1,7 +1,5 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, invalid } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
@@ -22,6 +20,8 @@ export function failureOf(e: DomainError): Failure {
   if (e.kind === "not_found") return { status: 404, error: "Task not found" };
   // A concurrent edit between our read and write: the client retries, as for any conflict.
   if (e.kind === "precondition_failed") return { status: 409, error: "The task was changed by another request; retry" };
+  if (e.kind === "payload_too_large") return { status: 413, error: "The body is larger than 256 KiB" };
+  if (e.kind === "unsupported_media_type") return { status: 415, error: "Send the body as JSON with Content-Type: application/json" };
   return { status: STATUS_OF[e.kind], error: e.message };
 }
 
@@ -43,22 +43,3 @@ export const platformHook: Hook<unknown, AppEnv, string, unknown> = (result) => 
   const text = details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
   throw invalid("validation_failed", `Invalid ${where}: ${text}`, details);
 };
-
-/** Bodies over 256 KiB are refused before they are read (app.ts does the same for /v1). */
-export const platformBodyLimit = bodyLimit({
-  maxSize: 256 * 1024,
-  onError: () => {
-    throw new DomainError("payload_too_large", "payload_too_large", "The body is larger than 256 KiB");
-  },
-});
-
-/** A body that is not JSON is refused, so it can never be read as `{}`. */
-export const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
-    const hasBody = Number(c.req.header("content-length") ?? "0") > 0 || c.req.header("transfer-encoding") !== undefined;
-    if (hasBody && !/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
-      throw new DomainError("unsupported_media_type", "unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
-    }
-  }
-  await next();
-});

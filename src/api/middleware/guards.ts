@@ -3,15 +3,15 @@ import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
 import { DomainError } from "../../domain/errors";
 import type { AppEnv } from "../../env";
-import { authn } from "../middleware/auth";
-import { rateLimit } from "../middleware/rate-limit";
+import { authn } from "./auth";
+import { rateLimit } from "./rate-limit";
 
-// The app mounts its body limit, JSON check and authn on /v1/* only, so each
-// dialect applies the same guards, and the rate limit, on its own base path. They throw
-// DomainErrors, which the dialect's own onError renders in its vendor's shape.
+// The guards every face runs before its routes, in this order: /v1 mounts them on
+// /v1/*, each dialect on its own base path. They throw DomainErrors, which the face's
+// own error handler renders in its shape (and, where its vendor words things its own
+// way, in its words).
 
-/** Same limit as /v1 (a copy: importing it from app.ts would make an import cycle). */
-export const DIALECT_MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
@@ -27,10 +27,10 @@ export const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Body limit (413), JSON-only bodies (415), the caller's identity (401), then its rate limit (429): the order /v1 uses. */
-export const dialectGuards: MiddlewareHandler<AppEnv>[] = [
+/** Body limit (413), JSON-only bodies (415), the caller's identity (401), then its rate limit (429). */
+export const requestGuards: MiddlewareHandler<AppEnv>[] = [
   bodyLimit({
-    maxSize: DIALECT_MAX_BODY_BYTES,
+    maxSize: MAX_BODY_BYTES,
     onError: () => {
       throw new DomainError("payload_too_large", "payload_too_large", "the body is larger than 256 KiB");
     },
