@@ -87,8 +87,13 @@ export const tasks = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),
-    /** Bumped on every write; the ETag is derived from it. */
+    /** Bumped on every change the user makes (definition or state); the ETag is derived from it. */
     version: integer("version").notNull().default(1),
+    /**
+     * Bumped by every claim of the tick: the engine's own optimistic guard, so a claim
+     * never moves the user's ETag, yet a user's read–write still notices a claim in between.
+     */
+    claimSeq: integer("claim_seq").notNull().default(0),
   },
   (t) => [
     // A name is unique in its organization among tasks that are not deleted.

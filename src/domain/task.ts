@@ -61,7 +61,10 @@ export type Task = Omit<TaskSpec, "enabled"> & {
   created_by: string;
   created_at: number;
   updated_at: number;
+  /** Moves with the user's changes only (the ETag). */
   version: number;
+  /** Moves with every claim of the tick (the engine's guard; never shown). */
+  claim_seq: number;
 };
 
 export const DEFAULT_RETRY: RetryPolicy = {

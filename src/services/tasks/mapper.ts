@@ -52,6 +52,7 @@ export function rowToTask(r: TaskRow): Task {
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     version: r.version,
+    claim_seq: r.claimSeq,
   };
 }
 
@@ -87,6 +88,6 @@ export function specColumns(s: TaskSpec) {
 
 /** The spec part of a stored task (for PATCH merges and PUT comparisons). */
 export function taskToSpec(t: Task): TaskSpec {
-  const { id, org_id, status, snoozed_until, snooze_reason, skip_next, next_run_at, last_run_at, last_status, schedule_anchor_at, created_by, created_at, updated_at, version, ...spec } = t;
+  const { id, org_id, status, snoozed_until, snooze_reason, skip_next, next_run_at, last_run_at, last_status, schedule_anchor_at, created_by, created_at, updated_at, version, claim_seq, ...spec } = t;
   return { ...spec, enabled: status === "active" };
 }

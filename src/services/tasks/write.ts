@@ -19,8 +19,9 @@ export const preconditionFailed = () =>
 
 /**
  * Read–decide–write with optimistic concurrency: the update only applies if the
- * task still has the version that was read (`If-Match` pins that version). A lost
- * race without If-Match is retried on fresh data, so no update is ever lost.
+ * task still has the version and claim sequence that were read. `If-Match` pins the
+ * version only: a tick's claim in between is retried on fresh data, never a 412. A
+ * lost race without If-Match is retried too, so no update is ever lost.
  * `decide` returns null when nothing needs to change (idempotent verbs).
  */
 export async function mutateTask(
@@ -37,7 +38,7 @@ export async function mutateTask(
     const update = ctx.db
       .update(tasks)
       .set({ ...change.set, updatedAt: ctx.now, version: sql`${tasks.version} + 1` })
-      .where(and(eq(tasks.id, id), eq(tasks.orgId, ctx.orgId), eq(tasks.version, current.version), isNull(tasks.deletedAt)))
+      .where(and(eq(tasks.id, id), eq(tasks.orgId, ctx.orgId), eq(tasks.version, current.version), eq(tasks.claimSeq, current.claim_seq), isNull(tasks.deletedAt)))
       .returning();
     let rows: (typeof tasks.$inferSelect)[];
     try {
@@ -51,7 +52,7 @@ export async function mutateTask(
     }
     const row = rows[0];
     if (row) return rowToTask(row);
-    if (ifMatch !== undefined) throw preconditionFailed();
+    // Only a user's change moves the version: a claim (claim_seq) is retried, not refused.
   }
   throw new DomainError("conflict", "concurrent_update", "the task is being changed by another request; retry");
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `tasks` ADD `claim_seq` integer DEFAULT 0 NOT NULL;
