@@ -12,6 +12,10 @@
 //                     [--health-command '...']            (health_check container check;
 //                                                          default: fails if a container is
 //                                                          exited, dead or restarting)
+//                     [--connectivity-command '...']      (health_check connectivity check for a
+//                                                          project with no public url; default:
+//                                                          every published port of a running
+//                                                          container accepts a TCP connection)
 //                     [--once]   (handle one claim, then exit: for scripts and tests)
 // Commands get TASKS_TASK_ID, TASKS_RUN_ID and TASKS_PARAMETERS (the task's JSON parameters).
 import { spawn } from "node:child_process";
@@ -21,9 +25,17 @@ const TAIL_BYTES = 16_384;
 const DEFAULT_HEALTH_COMMAND =
   "docker ps --all --format '{{.Names}} {{.Status}}' && test -z \"$(docker ps --all --quiet --filter status=exited --filter status=dead --filter status=restarting)\"";
 
+// Each published host port (":8080->") of each running container must accept a TCP connection on this host.
+const DEFAULT_CONNECTIVITY_COMMAND =
+  "docker info >/dev/null && docker ps --format '{{.Names}} {{.Ports}}' | { fail=0; while read -r name ports; do " +
+  "for port in $(printf '%s\\n' \"$ports\" | grep -oE ':[0-9]+->' | sed -E 's/[^0-9]//g' | sort -u); do " +
+  "if timeout 5 bash -c \"exec 3<>/dev/tcp/127.0.0.1/$port\" 2>/dev/null; then echo \"$name :$port reachable\"; " +
+  "else echo \"$name :$port unreachable\"; fail=1; fi; done; done; exit $fail; }";
+
 function parseArgs(argv) {
   const opts = { url: process.env.TASKS_URL, key: process.env.TASKS_RUNNER_KEY, id: `${hostname()}-${process.pid}`, types: ["custom_script", "container_update"], labels: {}, once: false,
-    backupCommand: process.env.TASKS_BACKUP_COMMAND, healthCommand: process.env.TASKS_HEALTH_COMMAND ?? DEFAULT_HEALTH_COMMAND };
+    backupCommand: process.env.TASKS_BACKUP_COMMAND, healthCommand: process.env.TASKS_HEALTH_COMMAND ?? DEFAULT_HEALTH_COMMAND,
+    connectivityCommand: process.env.TASKS_CONNECTIVITY_COMMAND ?? DEFAULT_CONNECTIVITY_COMMAND };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -40,6 +52,7 @@ function parseArgs(argv) {
       opts.labels[k] = v.join("=");
     } else if (a === "--backup-command") opts.backupCommand = next();
     else if (a === "--health-command") opts.healthCommand = next();
+    else if (a === "--connectivity-command") opts.connectivityCommand = next();
     else if (a === "--once") opts.once = true;
     else throw new Error(`unknown option ${a}`);
   }
@@ -75,7 +88,10 @@ function tail(max = TAIL_BYTES) {
 function commandsOf(task, opts) {
   const p = task.parameters;
   if (task.type === "custom_script") return [p.command];
-  if (task.type === "health_check") return [opts.healthCommand];
+  if (task.type === "health_check") {
+    // Connectivity from this host (a project with no public url), then the containers.
+    return [...(p.runner_connectivity ? [opts.connectivityCommand] : []), ...(p.check_containers ? [opts.healthCommand] : [])];
+  }
   if (task.type === "backup") return opts.backupCommand ? [opts.backupCommand] : [];
   if (p.commands?.length) return p.commands;
   const images = p.images ?? [];

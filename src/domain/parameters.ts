@@ -54,9 +54,12 @@ export const HealthCheckParameters = z
   // container check done by a runner on the task's project hosts (see domain/placement.ts).
   alert_on_failure: z.boolean().optional(),
   check_containers: z.boolean().optional(),
+  // runner_connectivity: true: the runner checks connectivity from the project's hosts,
+  // for a project with no public url for the edge to probe (001's checkConnectivity).
+  runner_connectivity: z.boolean().optional(),
   })
-  .refine((p) => p.targets.length > 0 || p.check_containers === true, {
-    message: "a health check needs at least one target (or check_containers: true for a container-only check on a runner)",
+  .refine((p) => p.targets.length > 0 || p.check_containers === true || p.runner_connectivity === true, {
+    message: "a health check needs at least one target (or check_containers: true for a container-only check on a runner, or runner_connectivity: true for a connectivity check by a runner)",
     path: ["targets"],
   });
 

@@ -12,9 +12,10 @@ import type { Task } from "./task";
  *   the project's data; `run_on: "edge"` keeps it on the edge (device_ids are then
  *   reported as skipped).
  * - `health_check`: the edge probes `targets` (connectivity); with
- *   `check_containers: true` a runner also checks the containers (with no targets,
- *   only the runner's check). Both parts make one run: the edge part first, then the
- *   runner's, and the run fails if either does.
+ *   `check_containers: true` a runner also checks the containers, and with
+ *   `runner_connectivity: true` the runner checks connectivity from the hosts (for a
+ *   project with no public url). With no targets, only the runner's check. Both parts
+ *   make one run: the edge part first, then the runner's, and the run fails if either does.
  * - `http`, `agent_task`, `workflow`: edge only.
  */
 export type Placement = { edge: boolean; runner: boolean };
@@ -33,7 +34,7 @@ export function placementOf(task: Pick<Task, "type" | "parameters">): Placement 
     }
     case "health_check": {
       const targets = Array.isArray(p.targets) ? p.targets.length : 0;
-      return { edge: targets > 0, runner: p.check_containers === true };
+      return { edge: targets > 0, runner: p.check_containers === true || p.runner_connectivity === true };
     }
     default:
       return { edge: true, runner: false };

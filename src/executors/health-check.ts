@@ -30,7 +30,10 @@ export const healthCheckExecutor: Executor = {
     const checkedAt = new Date().toISOString();
     const entries = await Promise.all(p.targets.map((t) => probe(t, timeoutS, task, run, ctx)));
     const failing = entries.filter((e) => !e.ok);
-    const result: { ok: number; failed: number; total: number; alert?: AlertReport } = { ok: entries.length - failing.length, failed: failing.length, total: entries.length };
+    // The result says who checked connectivity: here the edge; a runner's part says "runner" (services/runners.ts).
+    const result: { ok: number; failed: number; total: number; connectivity_checked_by: "edge"; alert?: AlertReport } = {
+      ok: entries.length - failing.length, failed: failing.length, total: entries.length, connectivity_checked_by: "edge",
+    };
     if (ctx.signal.aborted) {
       // The run itself was cut short (timeout or canceled): report what we have, no alert.
       return { status: "timed_out", result, targets: entries, error: `health check did not finish within ${task.timeout_seconds} s` };

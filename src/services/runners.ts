@@ -120,23 +120,41 @@ function edgeOutcome(run: Run): FinalOutcome | undefined {
 }
 
 /**
+ * What a health check's runner part did: check the containers, and/or check connectivity
+ * from the hosts (a project with no public url). Its report lands under `containers` when
+ * it checked containers, else under `connectivity`.
+ */
+function healthPart(p: Record<string, unknown>): { what: string; key: "containers" | "connectivity"; connectivity: boolean } {
+  const containers = p.check_containers === true;
+  const connectivity = p.runner_connectivity === true;
+  const what = containers && connectivity ? "the connectivity and container check" : containers ? "the container check" : "the connectivity check";
+  return { what, key: containers ? "containers" : "connectivity", connectivity };
+}
+
+/**
  * Records what a runner reports, through the same path as every other run (retries
  * included), and frees the lock. A run whose edge part ran first (a health check
  * with container checks) gets one result: the edge's, with the runner's report under
- * `containers`; it succeeds only if both parts did.
+ * `containers` (or `connectivity`); it succeeds only if both parts did. A health check's
+ * result names who checked connectivity in `connectivity_checked_by` ("edge" or "runner").
  */
 export async function completeRun(ctx: ServiceContext, env: Env, runId: string, c: Completion): Promise<Run> {
   const { run, task } = await claimedRun(ctx, runId, c.runner_id);
   const report = { exit_code: c.exit_code ?? null, stdout_tail: c.stdout_tail ?? "", stderr_tail: c.stderr_tail ?? "", ...(c.result !== undefined && { output: c.result }) };
-  const what = task.type === "health_check" ? "the container check" : "the command";
+  const health = task.type === "health_check" ? healthPart(task.parameters) : null;
+  const what = health?.what ?? "the command";
   const runnerError = c.status === "succeeded" ? undefined : c.status === "timed_out" ? `${what} timed out on the runner` : `${what} failed with exit code ${c.exit_code ?? "unknown"}`;
   const edge = edgeOutcome(run);
-  const outcome: FinalOutcome = edge
+  const outcome: FinalOutcome = edge || health
     ? {
-        status: c.status !== "succeeded" ? c.status : edge.status,
-        result: { ...(typeof edge.result === "object" && edge.result !== null ? edge.result : {}), containers: report },
-        error: [edge.error, runnerError].filter(Boolean).join("; ") || undefined,
-        ...(edge.targets !== undefined && { targets: edge.targets }),
+        status: c.status !== "succeeded" ? c.status : (edge?.status ?? c.status),
+        result: {
+          ...(edge && typeof edge.result === "object" && edge.result !== null ? edge.result : {}),
+          ...(health?.connectivity && { connectivity_checked_by: "runner" }),
+          [health?.key ?? "containers"]: report,
+        },
+        error: [edge?.error, runnerError].filter(Boolean).join("; ") || undefined,
+        ...(edge?.targets !== undefined && { targets: edge.targets }),
       }
     : { status: c.status, result: report, error: runnerError };
   const recorded = await recordOutcome(env, ctx.db, task, run, outcome);

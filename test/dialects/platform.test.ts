@@ -537,7 +537,9 @@ describe("errors (the seed's Error Responses)", () => {
       [400, { body: { ...CUSTOM, customConfig: { command: "" } } }, /customConfig\.command/],
       [400, { body: { ...CUSTOM, backupConfig: { encrypt: true } } }, /backupConfig does not apply to a custom task/],
       [400, { body: { ...CUSTOM, colour: "red" } }, /colour/],
-      [400, { body: { ...HEALTH, projectId: "no-url" } }, /has no url/],
+      // The request's own fields come before stored state: a bad cron for a project without a url.
+      [400, { body: { ...HEALTH, projectId: "no-url", cronExpression: "every day" } }, /^Invalid cron expression$/],
+      [400, { body: { ...HEALTH, projectId: "missing", cronExpression: "every day" } }, /^Invalid cron expression$/],
       [400, { body: { ...BACKUP, projectId: undefined } }, /projectId/],
       [400, { body: { ...HEALTH, healthCheckConfig: { checkConnectivity: false, checkContainers: false } } }, /checkConnectivity or checkContainers must be true/],
       [400, { body: { ...BACKUP, backupConfig: { type: "incremental" } } }, /full/],

@@ -39,7 +39,7 @@ describe("health_check executor", () => {
     const out = await healthCheckExecutor.execute(t, run(), ctx());
     expect(out).toEqual({
       status: "succeeded",
-      result: { ok: 2, failed: 0, total: 2 },
+      result: { ok: 2, failed: 0, total: 2, connectivity_checked_by: "edge" },
       targets: [
         { name: "www.example.com", url: "https://www.example.com/health", ok: true, status: 204, latency_ms: expect.any(Number), error: null },
         { name: "api", url: "https://api.example.com/status", ok: true, status: 200, latency_ms: expect.any(Number), error: null },
@@ -76,7 +76,7 @@ describe("health_check executor", () => {
     expect(entries[2]?.error).toBe('body does not contain "OK"');
     expect(entries[3]?.latency_ms).toBeGreaterThanOrEqual(200);
     expect(entries[3]?.error).toBe(`latency ${entries[3]?.latency_ms} ms over max 100 ms`);
-    expect(out.result).toEqual({ ok: 1, failed: 3, total: 4, alert: { url: ALERT, status: 202 } });
+    expect(out.result).toEqual({ ok: 1, failed: 3, total: 4, connectivity_checked_by: "edge", alert: { url: ALERT, status: 202 } });
 
     const alerts = sink.calls.filter((c) => c.url === ALERT);
     expect(alerts).toHaveLength(1);
@@ -102,7 +102,7 @@ describe("health_check executor", () => {
       { name: "hang", url: "https://hang.example.com/", ok: false, status: null, latency_ms: expect.any(Number), error: "timed out after 1 s" },
       { name: "fine", url: "https://fine.example.com/", ok: true, status: 200, latency_ms: expect.any(Number), error: null },
     ]);
-    expect(out.result).toEqual({ ok: 1, failed: 1, total: 2 });
+    expect(out.result).toEqual({ ok: 1, failed: 1, total: 2, connectivity_checked_by: "edge" });
   });
 
   it("alert_on_failure: false silences the alert", async () => {
@@ -148,7 +148,7 @@ describe("health_check executor", () => {
     const out = await healthCheckExecutor.execute(task({ targets: [{ name: "db", url: "https://db.example.com/" }], alert: { url: ALERT } }), run(), ctx());
     expect(out.status).toBe("failed");
     expect(out.targets).toEqual([{ name: "db", url: "https://db.example.com/", ok: false, status: null, latency_ms: expect.any(Number), error: "connection failed: Network connection lost." }]);
-    expect(out.result).toEqual({ ok: 0, failed: 1, total: 1, alert: { url: ALERT, status: 500, error: "alert receiver answered 500" } });
+    expect(out.result).toEqual({ ok: 0, failed: 1, total: 1, connectivity_checked_by: "edge", alert: { url: ALERT, status: 500, error: "alert receiver answered 500" } });
   });
 
   it("the run's own abort (timeout) reports timed_out with the entries so far and sends no alert", async () => {
@@ -158,7 +158,7 @@ describe("health_check executor", () => {
     const t = task({ targets: [{ name: "hang", url: "https://hang.example.com/" }, { name: "fine", url: "https://fine.example.com/" }], alert: { url: ALERT } });
     const out = await healthCheckExecutor.execute(t, run(), ctx({ signal: ac.signal }));
     expect(out.status).toBe("timed_out");
-    expect(out.result).toEqual({ ok: 1, failed: 1, total: 2 });
+    expect(out.result).toEqual({ ok: 1, failed: 1, total: 2, connectivity_checked_by: "edge" });
     expect((out.targets as { name: string; ok: boolean }[]).map((e) => [e.name, e.ok])).toEqual([["hang", false], ["fine", true]]);
     expect(sink.calls.some((c) => c.url === ALERT)).toBe(false);
   });

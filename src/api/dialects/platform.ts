@@ -11,7 +11,10 @@
  *   "Project not found"); `cronExpression` + `timezone` (default UTC) → a cron schedule;
  *   `enabled` (default true) → active/paused. Retries, timeout and the rest take the core's defaults.
  * - healthCheckConfig: `checkConnectivity` probes the project's `url` from the edge
- *   (targets `[{name: projectName, url}]`; a project without a url is a 400);
+ *   (targets `[{name: projectName, url}]`); for a project without a url (its containers
+ *   live on its hosts, behind no public URL) the project's runner checks connectivity
+ *   instead (core `runner_connectivity: true`). The execution's `result` says which in
+ *   `connectivityCheckedBy` ("edge" or "runner");
  *   `checkContainers` is done by a runner labelled `project=<projectId>` (claim type
  *   `health_check`): the edge probes first, the run then waits for the runner, and the
  *   execution's `result` holds the edge's target results plus the runner's report under
@@ -46,6 +49,8 @@
  *   most 60 s: 200 `{success, execution:{id, status, duration, result}}` where `success` is
  *   whether the execution succeeded (a failed one adds `error`), or 202
  *   `{success:true, execution:{id, status:"running"}}` at the deadline (follow it with GET /v1/runs/{id}).
+ * - The request's own fields are checked before stored state: a bad cron or timezone is
+ *   answered before an unknown project.
  * - Errors are `{success:false, error}`: 400 "Invalid cron expression" for any cron problem,
  *   400 "Project not found", 404 "Task not found", 401/403/409/413/415 with a clear message.
  */
@@ -62,6 +67,7 @@ import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
+import { checkSchedule } from "../../services/tasks/spec";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { platformHook, renderPlatformError } from "./platform/errors";
@@ -134,6 +140,9 @@ platformRouter.openapi(r.createTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const cfg = given(b);
   assertOnlyConfigOf(b.type, cfg);
+  // The request's own fields first (a bad cron is "Invalid cron expression" whatever the
+  // project), then stored state (the project).
+  const schedule = checkSchedule({ kind: "cron", expression: b.cronExpression, timezone: b.timezone ?? "UTC" }, ctx.now);
   const project = await projectFor(ctx, b.projectId);
   const mapped = toParameters(b.type, cfg, undefined, project);
   const task = await createTask(ctx, {
@@ -141,7 +150,7 @@ platformRouter.openapi(r.createTaskRoute, async (c) => {
     project_id: project.id,
     type: CORE_TYPE[b.type],
     parameters: mapped.parameters,
-    schedule: { kind: "cron", expression: b.cronExpression, timezone: b.timezone ?? "UTC" },
+    schedule,
     enabled: b.enabled ?? true,
   });
   if (!expressible(task)) throw new Error("created task is not a cron task of a platform type");
@@ -169,7 +178,7 @@ platformRouter.openapi(r.updateRoute, async (c) => {
   if (b.enabled !== undefined) patch.enabled = b.enabled;
   if (b.cronExpression !== undefined || b.timezone !== undefined) {
     const s = current.schedule;
-    patch.schedule = { kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) };
+    patch.schedule = checkSchedule({ kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) }, ctx.now);
   }
   // Parameters are rebuilt only when something they derive from changes, so a PUT of a
   // name never overwrites what /v1 set (extra targets, retention, ...).

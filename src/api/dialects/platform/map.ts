@@ -47,7 +47,7 @@ export function configOf(t: PlatformTask): Config {
       return {
         healthCheckConfig: {
           checkContainers: p.check_containers === true,
-          checkConnectivity: targets.length > 0,
+          checkConnectivity: targets.length > 0 || p.runner_connectivity === true,
           alertOnFailure: typeof p.alert_on_failure === "boolean" ? p.alert_on_failure : p.alert !== undefined,
         },
       };
@@ -61,13 +61,6 @@ export function configOf(t: PlatformTask): Config {
   }
 }
 
-const needUrl = (project: Project | null, what: string): string => {
-  if (!project) throw invalid("validation_failed", `projectId is required for ${what}`);
-  if (!project.url) {
-    throw invalid("project_url_missing", `Project "${project.id}" has no url: ${what} needs one (set it with PATCH /v1/projects/${project.id})`);
-  }
-  return project.url;
-};
 
 export type Mapped = { parameters: Record<string, unknown> };
 
@@ -82,10 +75,19 @@ export function toParameters(type: VendorType, given: Config, current: Config | 
       if (!c.checkConnectivity && !c.checkContainers) {
         throw invalid("validation_failed", "healthCheckConfig: checkConnectivity or checkContainers must be true: a health check has to check something");
       }
+      if (!project) throw invalid("validation_failed", "projectId is required for a health check (its url is probed, or a runner labelled with the project checks it)");
       const kept = Array.isArray(base?.targets) && base.targets.length > 0 ? base.targets : undefined;
-      const targets = c.checkConnectivity ? (kept ?? [{ name: project?.name, url: needUrl(project, "a connectivity check (its url is probed)") }]) : [];
-      if (c.checkContainers && !project) throw invalid("validation_failed", "projectId is required for a container check (a runner labelled with the project does it)");
-      return { parameters: { ...base, targets, check_containers: c.checkContainers, alert_on_failure: c.alertOnFailure } };
+      // Connectivity: the edge probes the project's url; a project without one (its
+      // containers live on its hosts) is checked by the project's runner instead.
+      const edgeTargets = kept ?? (project.url ? [{ name: project.name, url: project.url }] : []);
+      const targets = c.checkConnectivity ? edgeTargets : [];
+      const { runner_connectivity: _old, ...rest } = base ?? {};
+      return {
+        parameters: {
+          ...rest, targets, check_containers: c.checkContainers, alert_on_failure: c.alertOnFailure,
+          ...(c.checkConnectivity && targets.length === 0 && { runner_connectivity: true }),
+        },
+      };
     }
     case "backup": {
       const encrypt = given.backupConfig?.encrypt ?? current?.backupConfig?.encrypt ?? false;
