@@ -81,6 +81,11 @@ export const tasks = sqliteTable(
     snoozeReason: text("snooze_reason"),
     skipNext: integer("skip_next").notNull().default(0),
     nextRunAt: integer("next_run_at"),
+    /**
+     * The first occurrence before next_run_at that will not run (DST-skipped or excluded
+     * by the schedule's `except`): the tick records it as a skipped run when its time comes.
+     */
+    skipDueAt: integer("skip_due_at"),
     lastRunAt: integer("last_run_at"),
     lastStatus: text("last_status"),
     createdBy: text("created_by").notNull(),
@@ -100,6 +105,8 @@ export const tasks = sqliteTable(
     uniqueIndex("tasks_org_name_uq").on(t.orgId, t.name).where(sql`deleted_at IS NULL`),
     // The tick's scan: only active tasks with a next run, ordered by due time.
     index("tasks_due_idx").on(t.nextRunAt).where(sql`status = 'active' AND next_run_at IS NOT NULL`),
+    // ... and the occurrences that are due to be recorded as skipped.
+    index("tasks_skip_due_idx").on(t.skipDueAt).where(sql`status = 'active' AND skip_due_at IS NOT NULL`),
     index("tasks_org_created_idx").on(t.orgId, t.createdAt),
     index("tasks_org_event_idx").on(t.orgId, t.eventName).where(sql`event_name IS NOT NULL`),
   ],

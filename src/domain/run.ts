@@ -3,7 +3,7 @@ export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "timed_out", "canceled", "skipped"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Why an occurrence was recorded as skipped instead of run. */
-export const SKIP_REASONS = ["overlap", "dedupe", "catchup_window", "skip_next", "dst"] as const;
+export const SKIP_REASONS = ["overlap", "dedupe", "catchup_window", "skip_next", "dst", "excluded"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** One execution (or recorded non-execution) of a task. Instants are epoch ms. */

@@ -22,12 +22,21 @@ export const DstPolicySchema = z
 
 const timezone = z.string().max(64).default("UTC").describe("IANA time zone, e.g. America/New_York");
 
+const exceptList = z
+  .array(z.string().max(40))
+  .max(1000)
+  .optional()
+  .describe(
+    "Occurrences that do not run (RFC 5545 EXDATE), in the timezone: local dates (2026-12-25: that whole day) or local date-times (2026-12-24T09:00: that occurrence); at most 1000. Each is recorded as a skipped run with reason `excluded`",
+  );
+
 export const ScheduleSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("cron"),
     expression: z.string().max(200).describe("5-field cron: minute hour day-of-month month day-of-week"),
     timezone,
     dst: DstPolicySchema.optional(),
+    except: exceptList,
   }),
   z.strictObject({
     kind: z.literal("rrule"),
@@ -35,6 +44,12 @@ export const ScheduleSchema = z.discriminatedUnion("kind", [
     timezone,
     dtstart: z.string().max(40).optional().describe("Wall-clock start in the timezone, YYYY-MM-DDTHH:MM[:SS]"),
     dst: DstPolicySchema.optional(),
+    except: exceptList,
+    also: z
+      .array(z.string().max(40))
+      .max(1000)
+      .optional()
+      .describe("Extra local date-times (RFC 5545 RDATE) in the timezone, YYYY-MM-DDTHH:MM[:SS]; at most 1000"),
   }),
   z.strictObject({ kind: z.literal("once"), at: z.string().max(64).describe("ISO-8601 instant with Z or an offset") }),
   z.strictObject({ kind: z.literal("delayed"), delay_seconds: int(1, 31_536_000) }),

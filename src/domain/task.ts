@@ -55,6 +55,8 @@ export type Task = Omit<TaskSpec, "enabled"> & {
   snooze_reason: string | null;
   skip_next: number;
   next_run_at: number | null;
+  /** The first occurrence before next_run_at that will not run (recorded as skipped when due); never shown. */
+  skip_due_at: number | null;
   last_run_at: number | null;
   last_status: string | null;
   schedule_anchor_at: number;

@@ -22,9 +22,9 @@ export function claimStatements(d1: D1Database, task: Task, plan: Plan, now: num
   const stmts = [
     d1
       .prepare(
-        "UPDATE tasks SET next_run_at = ?1, skip_next = ?2, status = ?3, claim_seq = claim_seq + 1 WHERE id = ?4 AND org_id = ?5 AND next_run_at = ?6 AND status = 'active' AND version = ?7 AND claim_seq = ?8",
+        "UPDATE tasks SET next_run_at = ?1, skip_next = ?2, status = ?3, skip_due_at = ?9, claim_seq = claim_seq + 1 WHERE id = ?4 AND org_id = ?5 AND next_run_at IS ?6 AND status = 'active' AND version = ?7 AND claim_seq = ?8",
       )
-      .bind(plan.next, plan.skipNext, status, task.id, task.org_id, task.next_run_at, task.version, task.claim_seq),
+      .bind(plan.next, plan.skipNext, status, task.id, task.org_id, task.next_run_at, task.version, task.claim_seq, plan.skipDue),
   ];
   const runs = plan.runs.map((r) => ({ ...r, id: crypto.randomUUID() }));
   for (let i = 0; i < runs.length; i += ROWS_PER_INSERT) {

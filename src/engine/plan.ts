@@ -1,4 +1,5 @@
-import { nextOccurrences, nextRunAt } from "../domain/schedule";
+import { EXCLUDED_NOTE, nextOccurrences, nextRunAndSkip } from "../domain/schedule";
+import type { Occurrence } from "../domain/schedule";
 import type { SkipReason } from "../domain/run";
 import type { Task } from "../domain/task";
 
@@ -21,34 +22,65 @@ export type PlannedRun = {
   detail?: string;
 };
 
-export type Plan = { runs: PlannedRun[]; next: number | null; skipNext: number; completes: boolean };
+/** `next` and `skipDue` are the task's new next_run_at and skip_due_at. */
+export type Plan = { runs: PlannedRun[]; next: number | null; skipDue: number | null; skipNext: number; completes: boolean };
+
+type Occ = { at: number; skip?: { reason: "dst" | "excluded"; detail: string } };
+
+/** An occurrence that does not run: excluded by `except`, or dropped by a DST gap under gap "skip". */
+const skipped = (o: Occurrence): Occ =>
+  o.note === EXCLUDED_NOTE
+    ? { at: o.at, skip: { reason: "excluded", detail: "excluded by the schedule's except list" } }
+    : { at: o.at, skip: { reason: "dst", detail: o.note ?? "DST gap" } };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * What one tick at `now` does with a due task (pure): every occurrence from its
  * `next_run_at` up to the horizon is run, or recorded as skipped with a reason
- * (`dst`, `skip_next`, `catchup_window`), following the task's catch-up policy
- * for missed ones; and where `next_run_at` moves.
+ * (`dst`, `excluded`, `skip_next`, `catchup_window`), following the task's catch-up
+ * policy for missed ones; occurrences that never run (DST-skipped, excluded) from
+ * `skip_due_at` on are recorded when their time comes, even when no run is due; and
+ * where `next_run_at` and `skip_due_at` move.
  */
 export function planClaim(task: Task, now: number): Plan {
   const first = task.next_run_at;
-  if (first === null) return { runs: [], next: null, skipNext: task.skip_next, completes: false };
+  const skipFrom = task.skip_due_at;
   const s = task.schedule;
+  const anchor = task.schedule_anchor_at;
   const horizon = now + HORIZON_MS;
   const recurring = s.kind === "cron" || s.kind === "rrule";
-  const occurrences: { at: number; dst?: string }[] = [{ at: first }];
-  let next: number | null = null;
-  if (recurring) {
-    for (const o of nextOccurrences(s, first, MAX_SCAN, task.schedule_anchor_at)) {
-      if (o.at >= horizon) break;
-      occurrences.push(o.skipped ? { at: o.at, dst: o.note ?? "DST gap" } : { at: o.at });
+  const runsDue = first !== null && first < horizon;
+  const skipsDue = recurring && skipFrom !== null && skipFrom < horizon;
+  if (!runsDue && !skipsDue) return { runs: [], next: first, skipDue: skipFrom, skipNext: task.skip_next, completes: false };
+  const occurrences: Occ[] = [];
+  if (skipsDue) {
+    // Between skip_due_at and the next run there are only occurrences that do not run.
+    const until = Math.min(horizon, first ?? Number.POSITIVE_INFINITY);
+    for (const o of nextOccurrences(s, skipFrom - 1, MAX_SCAN, anchor)) {
+      if (o.at >= until) break;
+      if (o.skipped) occurrences.push(skipped(o));
     }
-    next = nextRunAt(s, Math.max(horizon - 1, occurrences[occurrences.length - 1]?.at ?? first), task.schedule_anchor_at);
+  }
+  if (runsDue) {
+    occurrences.push({ at: first });
+    if (recurring) {
+      for (const o of nextOccurrences(s, first, MAX_SCAN, anchor)) {
+        if (o.at >= horizon) break;
+        occurrences.push(o.skipped ? skipped(o) : { at: o.at });
+      }
+    }
+  }
+  let next: number | null = runsDue ? null : first;
+  let skipDue: number | null = null;
+  if (recurring) {
+    const found = nextRunAndSkip(s, Math.max(horizon - 1, occurrences[occurrences.length - 1]?.at ?? horizon - 1), anchor);
+    if (runsDue) next = found.run;
+    skipDue = found.skip !== null && (next === null || found.skip < next) ? found.skip : null;
   }
 
   const windowStart = now - task.catchup_window_seconds * 1000;
-  const missed = occurrences.filter((o) => !o.dst && o.at < now - LATE_MS && o.at >= windowStart);
+  const missed = occurrences.filter((o) => !o.skip && o.at < now - LATE_MS && o.at >= windowStart);
   let chosen: Set<number>;
   if (task.catchup === "all") chosen = new Set(missed.slice(0, MAX_CATCHUP).map((o) => o.at));
   else if (task.catchup === "latest") chosen = new Set(missed.slice(-1).map((o) => o.at));
@@ -57,8 +89,8 @@ export function planClaim(task: Task, now: number): Plan {
   let skipNext = task.skip_next;
   const runs: PlannedRun[] = [];
   for (const o of occurrences) {
-    if (o.dst) {
-      runs.push({ at: o.at, trigger: "schedule", status: "skipped", reason: "dst", detail: o.dst });
+    if (o.skip) {
+      runs.push({ at: o.at, trigger: "schedule", status: "skipped", reason: o.skip.reason, detail: o.skip.detail });
       continue;
     }
     const late = o.at < now - LATE_MS;
@@ -76,7 +108,7 @@ export function planClaim(task: Task, now: number): Plan {
     }
   }
   const completes = !recurring && runs.every((r) => r.status === "skipped");
-  return { runs: foldSkipped(runs), next, skipNext, completes };
+  return { runs: foldSkipped(runs), next, skipDue, skipNext, completes };
 }
 
 /** Keeps the newest skipped records and folds older ones into the oldest, so a long outage writes a bounded number of rows. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, lt } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { tasks } from "../db/schema";
 import type { Env } from "../env";
@@ -33,7 +33,15 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
     const due = await db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.status, "active"), isNotNull(tasks.nextRunAt), lt(tasks.nextRunAt, now + HORIZON_MS)))
+      // Due to run, or due to record an occurrence that does not run (DST-skipped, excluded):
+      // one partial index each, so the read grows with due tasks, not with all tasks.
+      .where(
+        and(
+          eq(tasks.status, "active"),
+          sql`${tasks.id} IN (SELECT id FROM tasks WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at < ${now + HORIZON_MS}
+                UNION ALL SELECT id FROM tasks WHERE status = 'active' AND skip_due_at IS NOT NULL AND skip_due_at < ${now + HORIZON_MS})`,
+        ),
+      )
       .orderBy(asc(tasks.nextRunAt), asc(tasks.priority))
       .limit(PAGE)
       .all();

@@ -18,7 +18,7 @@ function task(over: Partial<Task> = {}): Task {
     on_success_url: "https://hooks.example.com/ok", on_failure_url: "https://hooks.example.com/fail",
     status: "active", enabled: true, snoozed_until: null, snooze_reason: null, skip_next: 0, next_run_at: null,
     last_run_at: null, last_status: null, schedule_anchor_at: 0, created_by: "tester",
-    created_at: 0, updated_at: 0, version: 1, claim_seq: 0, ...over,
+    created_at: 0, updated_at: 0, version: 1, claim_seq: 0, skip_due_at: null, ...over,
   };
 }
 

@@ -46,13 +46,18 @@ const previewRoute = createRoute({
   request: { body: body(PreviewBody) },
   responses: { 200: json(z.object({ occurrences: z.array(OccurrenceSchema) }).openapi("Preview"), "Occurrences"), ...errorResponses },
 });
+const MAX_SKIPPED_LISTED = 100;
 miscRouter.openapi(previewRoute, async (c) => {
   const { schedule, count, after } = c.req.valid("json");
   const now = Date.now();
   const from = after === undefined ? now : instantField(after, "after");
   // Validated as of `after`, so a past window can be previewed too.
   const valid = checkSchedule(schedule as Schedule, Math.min(now, from));
-  const occurrences = nextOccurrences(valid, from, count, now).map((o) => ({
+  // Entries that do not run (excluded, DST-skipped) are listed among the runs, at most
+  // MAX_SKIPPED_LISTED of them (a minutely schedule excluding a whole day has 1440).
+  let listedSkips = 0;
+  const listed = nextOccurrences(valid, from, count, now).filter((o) => !o.skipped || ++listedSkips <= MAX_SKIPPED_LISTED);
+  const occurrences = listed.map((o) => ({
     at: new Date(o.at).toISOString(),
     local: o.local,
     ...(o.note !== undefined && { note: o.note }),

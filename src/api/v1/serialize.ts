@@ -20,7 +20,7 @@ export function runJson(r: Run): z.infer<typeof RunSchema> {
 }
 
 export function taskJson(t: Task & { latest_runs?: Run[] }): z.infer<typeof TaskSchema> {
-  const { org_id, version, claim_seq, schedule_anchor_at, latest_runs, ...rest } = t;
+  const { org_id, version, claim_seq, skip_due_at, schedule_anchor_at, latest_runs, ...rest } = t;
   return {
     ...rest,
     schedule: rest.schedule as z.infer<typeof TaskSchema>["schedule"],

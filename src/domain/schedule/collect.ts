@@ -6,10 +6,11 @@
  */
 import { localText, wallDate, wallIso, wallTime } from "./civil";
 import type { Resolution, WallResolver } from "./resolve";
+import { EXCLUDED_NOTE } from "./except";
 import { DAY_MS, OFFSET_MARGIN_MS } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
-type RawKind = "plain" | "shifted" | "skipped" | "first" | "second" | "firstOnly";
+type RawKind = "plain" | "shifted" | "skipped" | "first" | "second" | "firstOnly" | "excluded";
 /** One candidate: the nominal wall time `wall`, fired (or skipped) at `at` where the offset is `offset`. */
 type Raw = { at: number; offset: number; wall: number; kind: RawKind };
 
@@ -50,8 +51,12 @@ const PASS_TEXT: Partial<Record<RawKind, string>> = { first: "first pass", secon
  * skipped gap times at the same instant (they only add a note), so no instant appears twice.
  */
 function merge(group: Raw[]): Occurrence {
-  const fired = group.filter((r) => r.kind !== "skipped");
+  const fired = group.filter((r) => r.kind !== "skipped" && r.kind !== "excluded");
   const main = fired[0];
+  const excluded = group.find((r) => r.kind === "excluded");
+  if (main === undefined && excluded !== undefined) {
+    return { at: excluded.at, local: localText(excluded.at, excluded.offset), note: EXCLUDED_NOTE, skipped: true };
+  }
   if (main === undefined) {
     const walls = [...new Set(group.map((r) => r.wall))].sort((a, b) => a - b);
     const at = group[0]?.at ?? 0;
@@ -92,16 +97,20 @@ export class Collector {
     private readonly after: number,
     private readonly count: number,
     private readonly lastWall: number,
+    /** Nominal wall times the schedule's `except` removes (kept as skipped entries, not counted). */
+    private readonly excluded: (wall: number) => boolean = () => false,
   ) {}
 
   /** Feeds the next candidate wall time (ascending); returns false once no more are needed. */
   push(wall: number): boolean {
     if (wall > this.settleUntil || wall > this.lastWall) return false;
     if (wall <= this.after - OFFSET_MARGIN_MS) return true;
+    const excluded = this.excluded(wall);
     for (const raw of applyPolicy(wall, this.resolver.resolve(wall), this.policy, this.interval)) {
       if (raw.at <= this.after) continue;
+      if (excluded) raw.kind = "excluded";
       this.raws.push(raw);
-      if (raw.kind !== "skipped") this.fired.add(raw.at);
+      if (raw.kind !== "skipped" && raw.kind !== "excluded") this.fired.add(raw.at);
     }
     if (this.fired.size >= this.count && this.settleUntil === Number.POSITIVE_INFINITY) {
       // Later wall times can only land before a run already found across a fall-back; with

@@ -8,5 +8,6 @@ export { cronDayMatches } from "./cron-next";
 export { MAX_RRULE_COUNT, MAX_RRULE_INTERVAL, validateRrule } from "./rrule";
 export type { RruleSpec } from "./rrule";
 export { MAX_DELAY_SECONDS, validateSchedule } from "./validate";
-export { nextOccurrences, nextRunAt } from "./next";
+export { nextOccurrences, nextRunAndSkip, nextRunAt } from "./next";
 export { instantField, parseInstant } from "./instant";
+export { EXCLUDED_NOTE, MAX_SCHEDULE_DATES } from "./except";

@@ -3,6 +3,7 @@ import { localText } from "./civil";
 import { validateCron } from "./cron";
 import type { CronSpec } from "./cron";
 import { cronOccurrences } from "./cron-next";
+import { isExcluded, parseAlso, parseExcept } from "./except";
 import { parseInstant } from "./instant";
 import { parseDtstart, validateRrule } from "./rrule";
 import type { RruleSpec } from "./rrule";
@@ -33,6 +34,13 @@ export function rruleStart(dtstart: string | undefined, tz: string, anchor: numb
   return Math.floor(wallAt(tz, anchor) / MINUTE_MS) * MINUTE_MS;
 }
 
+/** The predicate of a schedule's `except` list (undefined when it has none). */
+function exclusionOf(except: readonly string[] | undefined): ((wall: number) => boolean) | undefined {
+  if (except === undefined || except.length === 0) return undefined;
+  const ex = parseExcept(except);
+  return (wall) => isExcluded(ex, wall);
+}
+
 function single(at: number, offset: number, after: number): Occurrence[] {
   return at > after ? [{ at, local: localText(at, offset) }] : [];
 }
@@ -51,12 +59,13 @@ export function nextOccurrences(s: Schedule, after: number, count: number, ancho
     case "cron": {
       const tz = validateTimezone(s.timezone);
       const spec = cached(cronCache, s.expression, () => validateCron(s.expression));
-      return cronOccurrences(spec, tz, { ...DEFAULT_DST, ...s.dst }, after, n);
+      return cronOccurrences(spec, tz, { ...DEFAULT_DST, ...s.dst }, after, n, exclusionOf(s.except));
     }
     case "rrule": {
       const tz = validateTimezone(s.timezone);
       const spec = cached(rruleCache, s.rule, () => validateRrule(s.rule));
-      return rruleOccurrences(spec, tz, { ...DEFAULT_DST, ...s.dst }, rruleStart(s.dtstart, tz, anchor), after, n);
+      const set = { excluded: exclusionOf(s.except), also: s.also === undefined ? undefined : parseAlso(s.also) };
+      return rruleOccurrences(spec, tz, { ...DEFAULT_DST, ...s.dst }, rruleStart(s.dtstart, tz, anchor), after, n, set);
     }
     case "once": {
       const parsed = parseInstant(s.at);
@@ -68,6 +77,18 @@ export function nextOccurrences(s: Schedule, after: number, count: number, ancho
     case "event":
       return [];
   }
+}
+
+/**
+ * From one search: the first run of `s` strictly after `after`, and the first occurrence
+ * before it that will not run (DST-skipped or excluded), which the engine records when its
+ * time comes. Either is null when there is none.
+ */
+export function nextRunAndSkip(s: Schedule, after: number, anchor: number): { run: number | null; skip: number | null } {
+  const occurrences = nextOccurrences(s, after, 1, anchor);
+  const run = occurrences.find((o) => o.skipped !== true)?.at ?? null;
+  const skip = occurrences.find((o) => o.skipped === true && (run === null || o.at < run))?.at ?? null;
+  return { run, skip };
 }
 
 /** The first non-skipped occurrence of `s` strictly after `after`, or null when there is none. */

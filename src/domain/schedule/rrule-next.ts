@@ -117,10 +117,12 @@ function periodBudget(
  */
 export function rruleOccurrences(
   spec: RruleSpec, tz: string, policy: DstPolicy, dtstart: number, after: number, count: number,
+  set: { excluded?: (wall: number) => boolean; also?: readonly number[] } = {},
 ): Occurrence[] {
-  if (unreachableReason(spec, dtstart) !== null) return [];
+  if (unreachableReason(spec, dtstart) !== null) return set.also?.length ? alsoOnly(set.also, tz, policy, spec.interval, after, count, set.excluded) : [];
   const lastWall = after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS;
-  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall);
+  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall, set.excluded);
+  const merged = withAlso(collector, set.also ?? []);
   const opts = libraryOptions(spec, tz, dtstart);
   const freq = opts.freq ?? spec.freq;
   const interval = opts.interval ?? spec.step;
@@ -150,12 +152,40 @@ export function rruleOccurrences(
   try {
     rule.all((date) => {
       lastSeen = date.getTime();
-      return collector.push(lastSeen);
+      return merged.push(lastSeen);
     });
   } catch (err) {
     if (err !== STOP) throw err;
     // Stopped by the cap: if it never got near `after`, the rule was not searched at all.
     if (lastSeen < after - OFFSET_MARGIN_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
   }
+  merged.finish();
+  return collector.result();
+}
+
+/**
+ * Feeds the collector the rule's wall times merged in order with the `also` (RDATE) ones;
+ * a wall time in both is fed once. `finish` feeds the `also` times after the rule's last.
+ */
+function withAlso(collector: Collector, also: readonly number[]): { push: (wall: number) => boolean; finish: () => void } {
+  let i = 0;
+  let open = true;
+  const feedUpTo = (wall: number): boolean => {
+    while (open && i < also.length && (also[i] ?? Infinity) < wall) open = collector.push(also[i++] ?? 0);
+    if (also[i] === wall) i++;
+    return open;
+  };
+  return {
+    push: (wall) => feedUpTo(wall) && (open = collector.push(wall)),
+    finish: () => void feedUpTo(Number.POSITIVE_INFINITY),
+  };
+}
+
+/** A set whose rule never fires: only its `also` times. */
+function alsoOnly(
+  also: readonly number[], tz: string, policy: DstPolicy, interval: boolean, after: number, count: number, excluded?: (wall: number) => boolean,
+): Occurrence[] {
+  const collector = new Collector(new WallResolver(tz), policy, interval, after, count, after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS, excluded);
+  for (const wall of also) if (!collector.push(wall)) break;
   return collector.result();
 }

@@ -3,8 +3,8 @@ export type DstPolicy = { gap: "shift" | "skip"; repeat: "auto" | "first" | "bot
 
 /** A task's schedule, as accepted by the API. */
 export type Schedule =
-  | { kind: "cron"; expression: string; timezone: string; dst?: DstPolicy }
-  | { kind: "rrule"; rule: string; timezone: string; dtstart?: string; dst?: DstPolicy }
+  | { kind: "cron"; expression: string; timezone: string; dst?: DstPolicy; except?: string[] }
+  | { kind: "rrule"; rule: string; timezone: string; dtstart?: string; dst?: DstPolicy; except?: string[]; also?: string[] }
   | { kind: "once"; at: string }
   | { kind: "delayed"; delay_seconds: number }
   | { kind: "event"; event: string };
@@ -17,7 +17,7 @@ export type Occurrence = {
   local: string;
   /** Set when a DST transition moved or repeated this occurrence. */
   note?: string;
-  /** Present only on an occurrence dropped by dst.gap = "skip". */
+  /** Present only on an occurrence that does not run: dropped by dst.gap = "skip", or by `except` (note "excluded"). */
   skipped?: true;
 };
 

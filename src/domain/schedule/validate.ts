@@ -1,6 +1,7 @@
 /** Validation and normalization of a schedule of any kind, as of a given `now`. */
 import { wallIso } from "./civil";
 import { validateCron } from "./cron";
+import { parseAlso, parseExcept } from "./except";
 import { parseInstant } from "./instant";
 import { nextRunAt, rruleStart } from "./next";
 import { validateRrule } from "./rrule";
@@ -39,7 +40,8 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
     case "cron": {
       const timezone = validateTimezone(s.timezone);
       validateCron(s.expression);
-      const out: Schedule = { kind: "cron", expression: s.expression.trim(), timezone, dst: validateDst(s.dst) };
+      parseExcept(s.except);
+      const out: Schedule = { kind: "cron", expression: s.expression.trim(), timezone, dst: validateDst(s.dst), ...(s.except?.length && { except: s.except }) };
       if (nextRunAt(out, now, now) === null) {
         throw new ScheduleError("invalid_cron", "schedule.expression", `cron expression "${out.expression}" does not fire ${HORIZON_TEXT}`);
       }
@@ -49,7 +51,12 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
       const timezone = validateTimezone(s.timezone);
       const dtstart = s.dtstart ?? wallIso(rruleStart(undefined, timezone, now));
       const spec = validateRrule(s.rule, dtstart);
-      const out: Schedule = { kind: "rrule", rule: spec.rule, timezone, dtstart, dst: validateDst(s.dst) };
+      parseExcept(s.except);
+      parseAlso(s.also);
+      const out: Schedule = {
+        kind: "rrule", rule: spec.rule, timezone, dtstart, dst: validateDst(s.dst),
+        ...(s.except?.length && { except: s.except }), ...(s.also?.length && { also: s.also }),
+      };
       if (nextRunAt(out, now, now) === null) {
         throw invalid("schedule.rule", `rule has no occurrence after now ${HORIZON_TEXT}; check COUNT, UNTIL, dtstart and the BY parts`);
       }

@@ -4,7 +4,7 @@ import { conflict } from "../../domain/errors";
 import type { Task, TaskInput } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { rowToTask, specColumns } from "./mapper";
-import { computeNextRunAt, resolveSpec } from "./spec";
+import { computeNext, resolveSpec } from "./spec";
 
 export const nameTaken = (name: string) =>
   conflict("name_taken", `a task named "${name}" already exists in this organization; choose another name`);
@@ -13,7 +13,7 @@ export const nameTaken = (name: string) =>
 export async function createTask(ctx: ServiceContext, input: TaskInput): Promise<Task> {
   const spec = await resolveSpec(ctx, input);
   const status = spec.enabled ? "active" : "paused";
-  const nextRunAt = computeNextRunAt({ schedule: spec.schedule, status, snoozedUntil: null, anchor: ctx.now }, ctx.now);
+  const next = computeNext({ schedule: spec.schedule, status, snoozedUntil: null, anchor: ctx.now }, ctx.now);
   try {
     const row = await ctx.db
       .insert(tasks)
@@ -23,7 +23,7 @@ export async function createTask(ctx: ServiceContext, input: TaskInput): Promise
         ...specColumns(spec),
         scheduleAnchorAt: ctx.now,
         status,
-        nextRunAt,
+        ...next,
         createdBy: ctx.actor,
         createdAt: ctx.now,
         updatedAt: ctx.now,

@@ -4,7 +4,7 @@ import { conflict, invalid } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { instantField } from "../../domain/schedule";
-import { computeNextRunAt } from "./spec";
+import { computeNext } from "./spec";
 import { mutateTask } from "./write";
 
 /** Longest snooze: one week. */
@@ -16,14 +16,14 @@ function assertChangeable(t: Task, verb: string) {
 }
 
 const activeNext = (ctx: ServiceContext, t: Task, snoozedUntil: number | null) =>
-  computeNextRunAt({ schedule: t.schedule, status: "active", snoozedUntil, anchor: t.schedule_anchor_at }, ctx.now);
+  computeNext({ schedule: t.schedule, status: "active", snoozedUntil, anchor: t.schedule_anchor_at }, ctx.now);
 
 /** Stops future scheduled runs. Idempotent. */
 export function pauseTask(ctx: ServiceContext, id: string): Promise<Task> {
   return mutateTask(ctx, id, (t) => {
     assertChangeable(t, "paused");
     if (t.status === "paused") return null;
-    return { set: { status: "paused", nextRunAt: null, snoozedUntil: null, snoozeReason: null } };
+    return { set: { status: "paused", nextRunAt: null, skipDueAt: null, snoozedUntil: null, snoozeReason: null } };
   });
 }
 
@@ -32,7 +32,7 @@ export function resumeTask(ctx: ServiceContext, id: string): Promise<Task> {
   return mutateTask(ctx, id, (t) => {
     assertChangeable(t, "resumed");
     if (t.status === "active" && t.snoozed_until === null) return null;
-    return { set: { status: "active", snoozedUntil: null, snoozeReason: null, nextRunAt: activeNext(ctx, t, null) } };
+    return { set: { status: "active", snoozedUntil: null, snoozeReason: null, ...activeNext(ctx, t, null) } };
   });
 }
 
@@ -43,8 +43,8 @@ export async function toggleTask(ctx: ServiceContext, id: string, enabled?: bool
       assertChangeable(t, "toggled");
       const next = t.status !== "active";
       return next
-        ? { set: { status: "active", snoozedUntil: null, snoozeReason: null, nextRunAt: activeNext(ctx, t, null) } }
-        : { set: { status: "paused", nextRunAt: null, snoozedUntil: null, snoozeReason: null } };
+        ? { set: { status: "active", snoozedUntil: null, snoozeReason: null, ...activeNext(ctx, t, null) } }
+        : { set: { status: "paused", nextRunAt: null, skipDueAt: null, snoozedUntil: null, snoozeReason: null } };
     });
   }
   return enabled ? resumeTask(ctx, id) : pauseTask(ctx, id);
@@ -70,7 +70,7 @@ export function snoozeTask(ctx: ServiceContext, id: string, p: { delay_seconds?:
   }
   return mutateTask(ctx, id, (t) => {
     assertChangeable(t, "snoozed");
-    return { set: { status: "active", snoozedUntil: until, snoozeReason: p.reason ?? null, nextRunAt: activeNext(ctx, t, until) } };
+    return { set: { status: "active", snoozedUntil: until, snoozeReason: p.reason ?? null, ...activeNext(ctx, t, until) } };
   });
 }
 
@@ -102,7 +102,7 @@ export function cancelTask(ctx: ServiceContext, id: string): Promise<Task> {
   return mutateTask(ctx, id, (t) => {
     if (t.status === "canceled") return null;
     return {
-      set: { status: "canceled", nextRunAt: null, snoozedUntil: null, snoozeReason: null },
+      set: { status: "canceled", nextRunAt: null, skipDueAt: null, snoozedUntil: null, snoozeReason: null },
       also: (cur) => [cancelQueuedRuns(ctx, cur, "task_canceled")],
     };
   });
@@ -113,7 +113,7 @@ export async function deleteTask(ctx: ServiceContext, id: string, ifMatch?: numb
   await mutateTask(
     ctx,
     id,
-    () => ({ set: { deletedAt: ctx.now, nextRunAt: null }, also: (cur) => [cancelQueuedRuns(ctx, cur, "task_deleted")] }),
+    () => ({ set: { deletedAt: ctx.now, nextRunAt: null, skipDueAt: null }, also: (cur) => [cancelQueuedRuns(ctx, cur, "task_deleted")] }),
     ifMatch,
   );
 }

@@ -45,6 +45,7 @@ export function rowToTask(r: TaskRow): Task {
     snooze_reason: r.snoozeReason,
     skip_next: r.skipNext,
     next_run_at: r.nextRunAt,
+    skip_due_at: r.skipDueAt,
     last_run_at: r.lastRunAt,
     last_status: r.lastStatus,
     schedule_anchor_at: r.scheduleAnchorAt,
@@ -88,6 +89,6 @@ export function specColumns(s: TaskSpec) {
 
 /** The spec part of a stored task (for PATCH merges and PUT comparisons). */
 export function taskToSpec(t: Task): TaskSpec {
-  const { id, org_id, status, snoozed_until, snooze_reason, skip_next, next_run_at, last_run_at, last_status, schedule_anchor_at, created_by, created_at, updated_at, version, claim_seq, ...spec } = t;
+  const { id, org_id, status, snoozed_until, snooze_reason, skip_next, next_run_at, skip_due_at, last_run_at, last_status, schedule_anchor_at, created_by, created_at, updated_at, version, claim_seq, ...spec } = t;
   return { ...spec, enabled: status === "active" };
 }

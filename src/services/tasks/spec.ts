@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { projects } from "../../db/schema";
 import { DomainError, invalid } from "../../domain/errors";
 import { validateParameters } from "../../domain/parameters";
-import { ScheduleError, nextRunAt, validateSchedule } from "../../domain/schedule";
+import { ScheduleError, nextRunAndSkip, validateSchedule } from "../../domain/schedule";
 import type { Schedule } from "../../domain/schedule";
 import type { TaskInput, TaskSpec, TaskStatus } from "../../domain/task";
 import { withDefaults } from "../../domain/task";
@@ -59,23 +59,28 @@ export async function assertProject(ctx: ServiceContext, projectId: string): Pro
 /**
  * When the task runs next: null unless active; never before a snooze ends.
  * `once`/`delayed` keep their instant even when it has passed (the tick's
- * catch-up rules decide what happens to a late one).
+ * catch-up rules decide what happens to a late one). `skipDueAt` is the first
+ * occurrence before it that will not run (DST-skipped or excluded), for the tick
+ * to record when its time comes.
  */
-export function computeNextRunAt(
+export function computeNext(
   p: { schedule: Schedule; status: TaskStatus; snoozedUntil: number | null; anchor: number },
   now: number,
-): number | null {
-  if (p.status !== "active") return null;
+): { nextRunAt: number | null; skipDueAt: number | null } {
+  const at = (nextRunAt: number | null) => ({ nextRunAt, skipDueAt: null });
+  if (p.status !== "active") return at(null);
   const s = p.schedule;
   const snooze = p.snoozedUntil ?? 0;
   switch (s.kind) {
     case "event":
-      return null;
+      return at(null);
     case "once":
-      return Math.max(Date.parse(s.at), snooze);
+      return at(Math.max(Date.parse(s.at), snooze));
     case "delayed":
-      return Math.max(p.anchor + s.delay_seconds * 1000, snooze);
-    default:
-      return nextRunAt(s, Math.max(now, snooze) - 1, p.anchor);
+      return at(Math.max(p.anchor + s.delay_seconds * 1000, snooze));
+    default: {
+      const { run, skip } = nextRunAndSkip(s, Math.max(now, snooze) - 1, p.anchor);
+      return { nextRunAt: run, skipDueAt: skip };
+    }
   }
 }

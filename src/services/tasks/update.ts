@@ -2,7 +2,7 @@ import type { Task, TaskInput, TaskPatch, TaskSpec } from "../../domain/task";
 import { conflict } from "../../domain/errors";
 import type { ServiceContext } from "../context";
 import { specColumns, taskToSpec } from "./mapper";
-import { computeNextRunAt, resolveSpec } from "./spec";
+import { computeNext, resolveSpec } from "./spec";
 import { mutateTask } from "./write";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -22,12 +22,12 @@ async function applySpec(ctx: ServiceContext, id: string, build: (t: Task) => Ta
       if (status === "completed" && scheduleChanged) status = "active";
       const anchor = scheduleChanged ? ctx.now : current.schedule_anchor_at;
       const snoozedUntil = status === "active" ? current.snoozed_until : null;
-      const nextRunAt =
+      const next =
         scheduleChanged || status !== current.status
-          ? computeNextRunAt({ schedule: spec.schedule, status, snoozedUntil, anchor }, ctx.now)
-          : current.next_run_at;
+          ? computeNext({ schedule: spec.schedule, status, snoozedUntil, anchor }, ctx.now)
+          : { nextRunAt: current.next_run_at };
       return {
-        set: { ...specColumns(spec), status, scheduleAnchorAt: anchor, nextRunAt, snoozedUntil, snoozeReason: snoozedUntil ? current.snooze_reason : null },
+        set: { ...specColumns(spec), status, scheduleAnchorAt: anchor, ...next, snoozedUntil, snoozeReason: snoozedUntil ? current.snooze_reason : null },
       };
     },
     ifMatch,
