@@ -12,5 +12,5 @@ export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext
   const now = Date.now();
   const orgId = orgOf(identity, c.req.header("x-org-id"));
   if (!identity.orgId) await ensureOrg(db, orgId, now);
-  return { db, orgId, actor: identity.subject, now, queue: c.env.RUNS };
+  return { db, orgId, actor: identity.subject, now, queue: c.env.RUNS, allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true" };
 }

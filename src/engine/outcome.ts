@@ -19,7 +19,8 @@ export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"]
  * Writes a run's outcome (only over a run still `running`, so a late writer never
  * overwrites a result), updates the task, and queues the retry a failure earns:
  * attempt + 1 after the backoff delay (or the target's Retry-After), only while the
- * task is active. Delays beyond the queue's 12 h limit wait in `not_before` for the tick.
+ * task is active and the failure is not `permanent` (then this run is final). Delays
+ * beyond the queue's 12 h limit wait in `not_before` for the tick.
  * A success completes a `once`/`delayed` task only while it has no occurrence pending
  * (`next_run_at` is null): a run claimed under an older schedule, or a manual run, does
  * not complete a one-time schedule the task was given since.
@@ -27,7 +28,7 @@ export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"]
  */
 export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outcome: FinalOutcome, now = Date.now()): Promise<Run | null> {
   const failed = outcome.status === "failed" || outcome.status === "timed_out";
-  const canRetry = failed && run.attempt <= task.retry.max_retries;
+  const canRetry = failed && outcome.permanent !== true && run.attempt <= task.retry.max_retries;
   const delay = outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt);
   const retryId = crypto.randomUUID();
   const completes = outcome.status === "succeeded" && (task.schedule.kind === "once" || task.schedule.kind === "delayed");
@@ -71,7 +72,7 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
   ]);
   if ((updated?.meta.changes ?? 0) === 0) return null;
   const retried = (retryInsert?.meta.changes ?? 0) > 0;
-  log("info", "run.finished", { task_id: task.id, run_id: run.id, status: outcome.status, duration_ms: now - started, attempt: run.attempt, final: failed && !retried });
+  log("info", "run.finished", { task_id: task.id, run_id: run.id, status: outcome.status, duration_ms: now - started, attempt: run.attempt, final: failed && !retried, ...(outcome.permanent && { permanent: true }) });
   if (retried && delay <= MAX_QUEUE_DELAY_SECONDS) {
     await env.RUNS.send(runMessage({ id: retryId, task_id: task.id }, task.org_id), { delaySeconds: delay });
     await markDispatched(db, [retryId], now);

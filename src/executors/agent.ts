@@ -52,7 +52,7 @@ async function viaEndpoint(base: string, key: string | undefined, messages: Mess
   const url = URL.canParse(target) ? new URL(target) : null;
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return { status: "failed", error: "AGENT_ENDPOINT_URL is not a valid http(s) URL" };
   if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-    return { status: "failed", error: `agent endpoint ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)` };
+    return { status: "failed", error: `agent endpoint ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
   }
   const model = p.model ?? DEFAULT_MODEL;
   const body = JSON.stringify({ model, messages, ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}) });

@@ -72,7 +72,9 @@ export const backupExecutor: Executor = {
     if (failing.length > 0) {
       // No pruning after a partial backup: older complete backups stay.
       if (ctx.signal.aborted) return { status: "timed_out", result, targets, error: `backup did not finish within ${task.timeout_seconds} s` };
-      return { status: "failed", result, targets, error: `${failing.length} of ${targets.length} sources failed: ${failing.map((t) => t.name).join(", ")}` };
+      // A refused source fails every attempt alike: no retry can cure it.
+      const permanent = failing.some((t) => t.error === REFUSED);
+      return { status: "failed", result, targets, error: `${failing.length} of ${targets.length} sources failed: ${failing.map((t) => t.name).join(", ")}`, ...(permanent && { permanent }) };
     }
     if (p.retention !== undefined) {
       try {

@@ -40,7 +40,9 @@ export const healthCheckExecutor: Executor = {
     }
     if (failing.length === 0) return { status: "succeeded", result, targets: entries };
     if (p.alert && p.alert_on_failure !== false) result.alert = await sendAlert(p.alert.url, failing, checkedAt, task, run, ctx);
-    return { status: "failed", result, targets: entries, error: `${failing.length} of ${entries.length} targets failed: ${failing.map((e) => e.name).join(", ")}` };
+    // A refused target fails every attempt alike: no retry can cure it.
+    const permanent = failing.some((e) => e.error === REFUSED);
+    return { status: "failed", result, targets: entries, error: `${failing.length} of ${entries.length} targets failed: ${failing.map((e) => e.name).join(", ")}`, ...(permanent && { permanent }) };
   },
 };
 

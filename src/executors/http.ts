@@ -52,7 +52,7 @@ export const httpExecutor: Executor = {
     const p = task.parameters as { url: string; method?: string; headers?: Record<string, string>; body?: unknown; expected_status?: number | number[] };
     const url = new URL(p.url);
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)` };
+      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
     }
     const method = p.method ?? "POST";
     const hasBody = method !== "GET" && method !== "HEAD";

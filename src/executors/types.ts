@@ -2,13 +2,18 @@ import type { Env } from "../env";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 
-/** What an executor reports. `retryAfterSeconds` carries a target's Retry-After. */
+/**
+ * What an executor reports. `retryAfterSeconds` carries a target's Retry-After.
+ * `permanent` marks a failure no retry can cure (a refused private target): the run is
+ * final at once, whatever the task's retry policy.
+ */
 export type Outcome = {
   status: "succeeded" | "failed" | "timed_out";
   result?: unknown;
   error?: string;
   targets?: unknown;
   retryAfterSeconds?: number;
+  permanent?: boolean;
 };
 
 export type ExecContext = {

@@ -38,7 +38,7 @@ export const workflowExecutor: Executor = {
     const url = URL.canParse(target) ? new URL(target) : null;
     if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return { status: "failed", error: "WORKFLOW_ENDPOINT_URL is not a valid http(s) URL" };
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)` };
+      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
     }
     const body = JSON.stringify({
       callback_type: p.callback_type,

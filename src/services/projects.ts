@@ -3,6 +3,7 @@ import { isUniqueViolation } from "../db/client";
 import { projects } from "../db/schema";
 import type { ProjectRow } from "../db/schema";
 import { conflict, notFound } from "../domain/errors";
+import { assertPublicTargets } from "../domain/targets";
 import type { ServiceContext } from "./context";
 
 export type Project = { id: string; name: string; url: string | null; created_at: number; updated_at: number };
@@ -12,8 +13,14 @@ const view = (r: ProjectRow): Project => ({ id: r.id, name: r.name, url: r.url, 
 const slugify = (name: string) =>
   name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "project";
 
+/** A project's url is probed from the edge (001's connectivity checks): refused when private, like a task's targets. */
+function checkUrl(ctx: ServiceContext, url: string | null | undefined): void {
+  if (url && !ctx.allowPrivateTargets) assertPublicTargets([{ path: "url", url }]);
+}
+
 /** Creates a project; without an id, one is derived from the name plus a random suffix. */
 export async function createProject(ctx: ServiceContext, p: { id?: string; name: string; url?: string | null }): Promise<Project> {
+  checkUrl(ctx, p.url);
   const id = p.id ?? `${slugify(p.name)}-${crypto.randomUUID().slice(0, 8)}`;
   try {
     const row = await ctx.db
@@ -40,6 +47,7 @@ export async function getProject(ctx: ServiceContext, id: string): Promise<Proje
 }
 
 export async function updateProject(ctx: ServiceContext, id: string, p: { name?: string; url?: string | null }): Promise<Project> {
+  checkUrl(ctx, p.url);
   const row = await ctx.db
     .update(projects)
     .set({ ...(p.name !== undefined && { name: p.name }), ...(p.url !== undefined && { url: p.url }), updatedAt: ctx.now })

@@ -155,6 +155,8 @@ export async function completeRun(ctx: ServiceContext, env: Env, runId: string, 
         },
         error: [edge?.error, runnerError].filter(Boolean).join("; ") || undefined,
         ...(edge?.targets !== undefined && { targets: edge.targets }),
+        // A refused edge target stays a permanent failure once the runner's part is in.
+        ...(edge?.permanent === true && { permanent: true }),
       }
     : { status: c.status, result: report, error: runnerError };
   const recorded = await recordOutcome(env, ctx.db, task, run, outcome);

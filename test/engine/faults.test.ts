@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, createTask, tenant } from "../helpers/api";
+import { call, createTask, cronTask, tenant } from "../helpers/api";
 import { captureQueue, deliver, expireLeases, runsOf, target, tickAt, until } from "../helpers/engine";
 import { tick } from "../../src/engine/tick";
 
@@ -79,12 +79,17 @@ describe("faults", () => {
     expect(q.forTask(t.id)).toHaveLength(1); // marked dispatched: not sent again
   });
 
-  it("private and loopback targets are refused unless allowed", async () => {
+  it("private and loopback targets are refused unless allowed: when written, and when a stored one runs", async () => {
     const { key } = await tenant();
     const q = captureQueue();
     const sink = target();
     for (const url of ["http://127.0.0.1/x", "http://2130706433/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest", "http://10.0.0.1/", "http://localhost:8787/"]) {
-      const t = await createTask(key, { parameters: { url }, retry: { max_retries: 0 } });
+      const refused = await call("POST", "/v1/tasks", { token: key, body: cronTask({ parameters: { url } }) });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error.code).toBe("private_target");
+      // A task stored while ALLOW_PRIVATE_TARGETS was on still meets the run-time check.
+      const t = await createTask(key, { retry: { max_retries: 0 } });
+      await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?").bind(JSON.stringify({ url, method: "POST" }), t.id).run();
       await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
       await deliver(...q.take(t.id).map((m) => m.body));
       const [run] = await runsOf(t.id);

@@ -97,6 +97,7 @@ describe("agent_task executor: OpenAI-compatible endpoint", () => {
     const priv = await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(withEnv({ AGENT_ENDPOINT_URL: "http://127.0.0.1:11434/v1", AGENT_API_KEY: KEY })));
     expect(priv.status).toBe("failed");
     expect(priv.error).toContain("127.0.0.1 is a private or loopback address");
+    expect(priv.permanent).toBe(true);
     expect(stub.calls).toHaveLength(0);
     expect(await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint))).toEqual({ status: "failed", error: "agent endpoint request failed: Network connection lost." });
     target((c) => new Promise<Response>((_, reject) => c.init.signal?.addEventListener("abort", () => reject(c.init.signal?.reason))));

@@ -134,9 +134,10 @@ describe("backup executor", () => {
   it("refuses private targets, over-large encrypted bodies, and (should one reach the edge) a backup without sources", async () => {
     target(() => new Response("x", { headers: { "content-length": String(64 * 1024 * 1024) } }));
     const priv = await backupExecutor.execute(backupTask({ sources: [{ url: "http://127.0.0.1/x" }] }), newRun(), ctx());
-    expect(priv).toMatchObject({ status: "failed", targets: [{ ok: false, error: expect.stringContaining("private or loopback") }] });
+    expect(priv).toMatchObject({ status: "failed", permanent: true, targets: [{ ok: false, error: expect.stringContaining("private or loopback") }] });
     const big = await backupExecutor.execute(backupTask({ sources: [{ url: "https://src.example.com/huge" }], encrypt: true }), newRun(), ctx({ BACKUP_KEY: "k" }));
     expect(big).toMatchObject({ status: "failed", targets: [{ ok: false, error: "source is larger than 32 MiB, the limit for an encrypted backup" }] });
+    expect(big.permanent).toBeUndefined();
     const dev = await backupExecutor.execute(backupTask({ device_ids: ["edge-1"] }), newRun(), ctx());
     expect(dev).toMatchObject({ status: "failed", error: "the edge copies sources (URLs) only; a backup without sources is done by a runner" });
   });

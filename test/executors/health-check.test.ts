@@ -129,6 +129,8 @@ describe("health_check executor", () => {
     const out = await healthCheckExecutor.execute(t, run(), ctx());
     expect(out.status).toBe("failed");
     expect(out.error).toBe("2 of 3 targets failed: 127.0.0.1:8080, meta");
+    // A refused target fails every attempt alike: the run is final, not retried.
+    expect(out.permanent).toBe(true);
     const entries = out.targets as { error: string | null; status: number | null }[];
     expect(entries.slice(0, 2)).toEqual([
       { name: "127.0.0.1:8080", url: "http://127.0.0.1:8080/health", ok: false, status: null, latency_ms: 0, error: "private or loopback address refused" },

@@ -108,6 +108,7 @@ describe("workflow executor", () => {
     const out = await workflowExecutor.execute(task({ callback_type: "workflow", callback_id: "a" }), run(), ctx({ env: private_ }));
     expect(out.status).toBe("failed");
     expect(out.error).toContain("10.0.0.5 is a private or loopback address");
+    expect(out.permanent).toBe(true);
     expect(sink.calls).toHaveLength(0);
     const allowed = await workflowExecutor.execute(task({ callback_type: "workflow", callback_id: "a" }), run(), ctx({ env: private_, allowPrivateTargets: true }));
     expect(allowed.status).toBe("succeeded");

@@ -3,6 +3,7 @@ import { projects } from "../../db/schema";
 import { DomainError, invalid } from "../../domain/errors";
 import { validateParameters } from "../../domain/parameters";
 import { ScheduleError, nextRunAndSkip, validateSchedule } from "../../domain/schedule";
+import { assertPublicTargets, edgeUrls } from "../../domain/targets";
 import type { Schedule } from "../../domain/schedule";
 import type { TaskInput, TaskSpec, TaskStatus } from "../../domain/task";
 import { withDefaults } from "../../domain/task";
@@ -26,7 +27,8 @@ export function checkSchedule(schedule: Schedule, now: number): Schedule {
 
 /**
  * Validates a caller's input completely (shape, per-type parameters, schedule
- * maths, project) and resolves every default. Throws before anything is written.
+ * maths, outbound addresses, project) and resolves every default. Throws before
+ * anything is written.
  */
 export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?: Schedule): Promise<TaskSpec> {
   const shape = TaskInputSchema.safeParse(input);
@@ -39,6 +41,8 @@ export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?
   // A stored schedule was validated when written; re-checking it would refuse a past `once` on an unrelated edit.
   if (!stored || JSON.stringify(stored) !== JSON.stringify(spec.schedule)) spec.schedule = checkSchedule(spec.schedule, ctx.now);
   spec.parameters = validateParameters(spec.type, spec.parameters);
+  // Refused here rather than at run time, where it would only fail, and be retried, on every run.
+  if (!ctx.allowPrivateTargets) assertPublicTargets(edgeUrls(spec));
   if (spec.project_id !== null) await assertProject(ctx, spec.project_id);
   return spec;
 }
