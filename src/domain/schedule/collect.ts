@@ -92,6 +92,8 @@ export class Collector {
     private readonly after: number,
     private readonly count: number,
     private readonly lastWall: number,
+    /** UNTIL as an instant (RRULE UNTIL with Z): later instants are dropped, each pass of a repeated hour on its own. */
+    private readonly untilAt = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Feeds the next candidate wall time (ascending); returns false once no more are needed. */
@@ -99,7 +101,7 @@ export class Collector {
     if (wall > this.settleUntil || wall > this.lastWall) return false;
     if (wall <= this.after - OFFSET_MARGIN_MS) return true;
     for (const raw of applyPolicy(wall, this.resolver.resolve(wall), this.policy, this.interval)) {
-      if (raw.at <= this.after) continue;
+      if (raw.at <= this.after || raw.at > this.untilAt) continue;
       this.raws.push(raw);
       if (raw.kind !== "skipped") this.fired.add(raw.at);
     }
