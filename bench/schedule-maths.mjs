@@ -57,6 +57,18 @@ const CORPUS = [
   ["rrule: HOURLY on leap-day Mondays", rrule("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")],
   ["rrule: MINUTELY on Dec 31 of leap years (BYYEARDAY=366)", rrule("FREQ=MINUTELY;BYYEARDAY=366")],
   ["rrule: DAILY on Friday 13ths in February", rrule("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=13;BYDAY=FR")],
+  // Issue 10: shapes accepted since (lists of steps, large INTERVAL, a horizon in periods,
+  // MONTHLY/YEARLY fast-forward, arithmetic MINUTELY+BYHOUR, sub-daily BYSETPOS, UNTIL instant).
+  ["cron: list of steps", cron("*/15,30-59/10 0 * * *")],
+  ["rrule: YEARLY;INTERVAL=100;COUNT=3", rrule("FREQ=YEARLY;INTERVAL=100;COUNT=3")],
+  ["rrule: Feb 29 every 100 years (10-period horizon)", rrule("FREQ=YEARLY;INTERVAL=100;BYMONTH=2;BYMONTHDAY=29", "UTC", "2000-01-01T09:00")],
+  ["rrule: MONTHLY Feb 29 from the year 100", rrule("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29", "UTC", "0100-01-01T00:00")],
+  ["rrule: DAILY;INTERVAL=1000000 never fires", rrule("FREQ=DAILY;INTERVAL=1000000;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")],
+  ["rrule: WEEKLY;INTERVAL=520000 never fires", rrule("FREQ=WEEKLY;INTERVAL=520000;BYDAY=MO;BYSETPOS=2")],
+  ["rrule: MINUTELY;INTERVAL=7;BYHOUR on leap-day Mondays", rrule("FREQ=MINUTELY;INTERVAL=7;BYHOUR=9;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")],
+  ["rrule: MINUTELY;INTERVAL=7;BYHOUR=9 from 1970", rrule("FREQ=MINUTELY;INTERVAL=7;BYHOUR=9", "UTC", "1970-01-01T00:00")],
+  ["rrule: HOURLY;BYSETPOS=-1", rrule("FREQ=HOURLY;BYMINUTE=0,30;BYSETPOS=-1", "America/New_York")],
+  ["rrule: HOURLY until an instant in a DST zone", rrule("FREQ=HOURLY;UNTIL=20271107T054500Z", "America/New_York")],
 ];
 
 const now = Date.UTC(2026, 10, 23, 12, 0, 0);

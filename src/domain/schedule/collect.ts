@@ -97,17 +97,22 @@ export class Collector {
     private readonly after: number,
     private readonly count: number,
     private readonly lastWall: number,
+    /** UNTIL as an instant (RRULE UNTIL with Z): later instants are dropped, each pass of a repeated hour on its own. */
+    private readonly untilAt = Number.POSITIVE_INFINITY,
     /** Nominal wall times the schedule's `except` removes (kept as skipped entries, not counted). */
     private readonly excluded: (wall: number) => boolean = () => false,
   ) {}
 
-  /** Feeds the next candidate wall time (ascending); returns false once no more are needed. */
-  push(wall: number): boolean {
+  /**
+   * Feeds the next candidate wall time (ascending); returns false once no more are needed.
+   * `ruleTime` false marks an RDATE (`also`) time, which UNTIL does not bound.
+   */
+  push(wall: number, ruleTime = true): boolean {
     if (wall > this.settleUntil || wall > this.lastWall) return false;
     if (wall <= this.after - OFFSET_MARGIN_MS) return true;
     const excluded = this.excluded(wall);
     for (const raw of applyPolicy(wall, this.resolver.resolve(wall), this.policy, this.interval)) {
-      if (raw.at <= this.after) continue;
+      if (raw.at <= this.after || (ruleTime && raw.at > this.untilAt)) continue;
       if (excluded) raw.kind = "excluded";
       this.raws.push(raw);
       if (raw.kind !== "skipped" && raw.kind !== "excluded") this.fired.add(raw.at);

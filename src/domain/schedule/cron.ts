@@ -1,7 +1,7 @@
 /**
  * Five-field cron expressions (minute hour day-of-month month day-of-week), Vixie semantics.
  * Each field is checked on its own and expanded through cron-parser, so every message can
- * name the field at fault.
+ * name the field at fault. List items may be values, ranges, steps or ranges with steps.
  */
 import { CronExpressionParser } from "cron-parser";
 import { daysInMonth, monthName } from "./civil";
@@ -83,21 +83,30 @@ function fieldError(def: FieldDef, text: string, err: unknown): ScheduleError {
   if (backwards !== undefined) return cronError(`${where}: range ${backwards} runs backwards; write ranges low-high`);
   const step = /cannot repeat at every (\S+) time/.exec(msg)?.[1];
   if (step !== undefined) return cronError(`${where}: step "${step}" must be a whole number of at least 1`);
-  if (msg.includes("Invalid list value format")) return cronError(`${where} has an empty list item; remove the extra comma`);
   return cronError(`${where} is not valid (${msg}); use numbers, names, *, ranges (1-5), lists (1,3) and steps (*/15)`);
 }
 
-/** Expands one field through cron-parser with the other fields held at "*". */
-function expandField(def: FieldDef, text: string): number[] {
-  precheck(def, text);
+/** Expands one list item (a value, range, step or range with a step) through cron-parser, the other fields held at "*". */
+function expandItem(def: FieldDef, text: string, item: string): readonly (number | string)[] {
   const parts = ["0", "*", "*", "*", "*", "*"];
-  parts[FIELDS.indexOf(def) + 1] = text;
-  let values: readonly (number | string)[];
+  parts[FIELDS.indexOf(def) + 1] = item;
   try {
-    values = CronExpressionParser.parse(parts.join(" ")).fields[def.key].values;
+    return CronExpressionParser.parse(parts.join(" ")).fields[def.key].values;
   } catch (err) {
     throw fieldError(def, text, err);
   }
+}
+
+/**
+ * Expands one field. Each comma item is expanded on its own and the values are united, as
+ * Vixie cron does: items may overlap, as 30 does in "0-59/15,30-59/10" (cron-parser alone
+ * refuses a list whose items share a value).
+ */
+function expandField(def: FieldDef, text: string): number[] {
+  precheck(def, text);
+  const items = text.split(",");
+  if (items.some((item) => item === "")) throw cronError(`${def.label} field "${text}" has an empty list item; remove the extra comma`);
+  const values = items.flatMap((item) => expandItem(def, text, item));
   const numbers = values.filter((v): v is number => typeof v === "number").map((v) => (def.key === "dayOfWeek" ? v % 7 : v));
   const unique = [...new Set(numbers)].sort((a, b) => a - b);
   if (unique.length === 0) throw cronError(`${def.label} field "${text}" selects no value`);

@@ -5,7 +5,7 @@ export { validateTimezone } from "./timezone";
 export { isIntervalCron, validateCron } from "./cron";
 export type { CronSpec } from "./cron";
 export { cronDayMatches } from "./cron-next";
-export { MAX_RRULE_COUNT, MAX_RRULE_INTERVAL, validateRrule } from "./rrule";
+export { MAX_RRULE_COUNT, MAX_RRULE_INTERVAL, MAX_RRULE_INTERVALS, validateRrule } from "./rrule";
 export type { RruleSpec } from "./rrule";
 export { MAX_DELAY_SECONDS, validateSchedule } from "./validate";
 export { nextOccurrences, nextRunAndSkip, nextRunAt } from "./next";

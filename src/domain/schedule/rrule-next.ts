@@ -1,67 +1,42 @@
 /**
  * Fire times of an RRULE in a time zone. The rrule library runs in "floating" mode (dtstart
  * is a Date whose UTC fields are the local wall clock, no tzid), so it yields wall times; each
- * is mapped to instants by the same resolver as cron.
+ * is mapped to instants by the same resolver as cron. FREQ=MINUTELY with BYHOUR is computed
+ * arithmetically instead (rrule-minutely.ts).
  *
  * The library iterates period by period from dtstart and only looks at its end conditions
  * when a period yields a date, so a rule that never matches would run to the year 9999.
  * Three things keep every search bounded:
  * - rules that would loop inside the library are refused first (unreachableReason);
  * - without COUNT, dtstart is moved forward by whole periods to just before `after`
- *   (this keeps INTERVAL alignment and the defaults the library takes from dtstart);
+ *   (searchStart: this keeps INTERVAL alignment and the defaults taken from dtstart);
  * - the number of periods is capped at what spans the search horizon (periodBudget, capPeriods).
+ *
+ * The horizon is SEARCH_HORIZON_DAYS after `after`, or RRULE_HORIZON_PERIODS periods of the
+ * rule when that is longer: a sparse rule (YEARLY;INTERVAL=100) costs one library period per
+ * period, so searching ten of them is cheap.
  */
-import { Frequency, RRule, Weekday } from "rrule";
-import type { Options } from "rrule";
+import { Frequency, RRule } from "rrule";
 import { Collector } from "./collect";
 import { WallResolver } from "./resolve";
-import { minutelyMinutes, unreachableReason } from "./rrule";
 import type { RruleSpec } from "./rrule";
+import { walkMinutely } from "./rrule-minutely";
+import { libraryOptions, maxPeriodMs, minPeriodMs, searchStart } from "./rrule-options";
+import { unreachableReason } from "./rrule-reach";
 import { wallAt } from "./timezone";
-import { DAY_MS, HOUR_MS, MINUTE_MS, OFFSET_MARGIN_MS, SEARCH_HORIZON_DAYS, ScheduleError } from "./types";
+import { DAY_MS, HOUR_MS, OFFSET_MARGIN_MS, SEARCH_HORIZON_DAYS, ScheduleError } from "./types";
 import type { DstPolicy, Occurrence } from "./types";
 
-/** Library options for the spec (MINUTELY with BYHOUR is run as the equivalent HOURLY rule). */
-function libraryOptions(spec: RruleSpec, tz: string, dtstart: number): Partial<Options> {
-  const opts: Partial<Options> = { freq: spec.freq, interval: spec.step, tzid: null };
-  if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0) {
-    // The library's MINUTELY stepping can loop forever with BYHOUR; with INTERVAL dividing 60
-    // the same minutes of every hour are reached, which HOURLY;BYMINUTE expresses exactly.
-    opts.freq = Frequency.HOURLY;
-    opts.interval = 1;
-    opts.byminute = minutelyMinutes(spec, dtstart);
-  } else if (spec.byminute.length > 0) {
-    opts.byminute = spec.byminute;
-  }
-  if (spec.count !== null) opts.count = spec.count;
-  if (spec.until !== null) opts.until = new Date(spec.until.utc ? wallAt(tz, spec.until.ms) : spec.until.ms);
-  if (spec.wkst !== null) opts.wkst = spec.wkst;
-  if (spec.bymonth.length > 0) opts.bymonth = spec.bymonth;
-  if (spec.bymonthday.length > 0) opts.bymonthday = spec.bymonthday;
-  if (spec.byyearday.length > 0) opts.byyearday = spec.byyearday;
-  if (spec.byweekno.length > 0) opts.byweekno = spec.byweekno;
-  if (spec.byday.length > 0) opts.byweekday = spec.byday.map((d) => new Weekday(d.weekday, d.n ?? undefined));
-  if (spec.byhour.length > 0) opts.byhour = spec.byhour;
-  if (spec.bysetpos.length > 0) opts.bysetpos = spec.bysetpos;
-  return opts;
-}
-
-/** The shortest span one period of `freq` x `interval` advances the library's counter by. */
-function minPeriodMs(freq: Frequency, interval: number): number {
-  const unit: Record<number, number> = {
-    [Frequency.YEARLY]: 365 * DAY_MS, [Frequency.MONTHLY]: 28 * DAY_MS, [Frequency.WEEKLY]: 7 * DAY_MS,
-    [Frequency.DAILY]: DAY_MS, [Frequency.HOURLY]: HOUR_MS, [Frequency.MINUTELY]: MINUTE_MS,
-  };
-  return (unit[freq] ?? DAY_MS) * interval;
-}
+/** A search looks at least this many periods of the rule (FREQ x INTERVAL) past `after`. */
+export const RRULE_HORIZON_PERIODS = 10;
 
 /** Thrown from inside the library to end a search that has covered the horizon. */
 const STOP = new Error("rrule search horizon reached");
 
 /**
- * No search walks more library periods than this, wherever dtstart lies. Rules that
- * cannot be moved forward (COUNT counts from dtstart; MONTHLY and YEARLY periods vary in
- * length) walk from dtstart, so a dtstart centuries back would otherwise walk centuries.
+ * No search walks more library periods (or skips more days and hours in the MINUTELY walk)
+ * than this, wherever dtstart lies. COUNT rules cannot be moved forward (COUNT counts from
+ * dtstart) and walk from dtstart, so a dtstart centuries back would otherwise walk centuries.
  * A search that reaches the cap before `after` is refused on schedule.dtstart.
  */
 export const MAX_SEARCH_PERIODS = 5 * SEARCH_HORIZON_DAYS;
@@ -111,6 +86,29 @@ function periodBudget(
   return Math.min(byPeriod, byDate);
 }
 
+/** Wall times before this cannot map to an instant after `after`, nor settle a DST shift (see rruleOccurrences). */
+function searchFrom(spec: RruleSpec, tz: string, after: number): number {
+  // Any zone's offset (wall = UTC −12 h … +14 h) plus two days for a DST shift to settle;
+  // HOURLY and MINUTELY pay a step per period before `after`, so they start three hours
+  // (more than any DST shift) before the wall time of `after` in this zone.
+  const subDaily = spec.freq === Frequency.HOURLY || spec.freq === Frequency.MINUTELY;
+  return subDaily ? wallAt(tz, after) - 3 * HOUR_MS : after - OFFSET_MARGIN_MS - 2 * DAY_MS;
+}
+
+/** FREQ=MINUTELY with BYHOUR: the arithmetic walk, with COUNT counted from dtstart and the same refusal as a capped library walk. */
+function minutelyOccurrences(spec: RruleSpec, tz: string, dtstart: number, after: number, collector: { push: (wall: number) => boolean }, lastWall: number): void {
+  const from = spec.count === null ? Math.max(dtstart, searchFrom(spec, tz, after)) : dtstart;
+  const to = spec.until === null ? lastWall : Math.min(lastWall, spec.until.utc ? spec.until.ms + OFFSET_MARGIN_MS : spec.until.ms);
+  let seen = 0;
+  let lastSeen = Number.NEGATIVE_INFINITY;
+  const walk = walkMinutely(spec, dtstart, from, to, MAX_SEARCH_PERIODS, (wall) => {
+    if (spec.count !== null && ++seen > spec.count) return false;
+    lastSeen = wall;
+    return collector.push(wall);
+  });
+  if (walk.capped && spec.count !== null && lastSeen < after - OFFSET_MARGIN_MS) throw tooFarBack(spec, spec.freq);
+}
+
 /**
  * The first `count` runs of the rule strictly after `after` in `tz` (skipped gap entries
  * included, not counted), starting from local `dtstart` (wall ms), within the search horizon.
@@ -120,32 +118,21 @@ export function rruleOccurrences(
   set: { excluded?: (wall: number) => boolean; also?: readonly number[] } = {},
 ): Occurrence[] {
   if (unreachableReason(spec, dtstart) !== null) return set.also?.length ? alsoOnly(set.also, tz, policy, spec.interval, after, count, set.excluded) : [];
-  const lastWall = after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS;
-  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall, set.excluded);
+  const horizon = Math.max((SEARCH_HORIZON_DAYS + 1) * DAY_MS, RRULE_HORIZON_PERIODS * maxPeriodMs(spec.freq, spec.step));
+  const lastWall = after + horizon;
+  // UNTIL with Z is an instant: every pass of a repeated hour is compared with it after DST resolution.
+  const untilAt = spec.until?.utc === true ? spec.until.ms : Number.POSITIVE_INFINITY;
+  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall, untilAt, set.excluded);
   const merged = withAlso(collector, set.also ?? []);
-  const opts = libraryOptions(spec, tz, dtstart);
+  if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0) {
+    minutelyOccurrences(spec, tz, dtstart, after, merged, lastWall);
+    merged.finish();
+    return collector.result();
+  }
+  const opts = libraryOptions(spec, dtstart);
   const freq = opts.freq ?? spec.freq;
   const interval = opts.interval ?? spec.step;
-  let start = dtstart;
-  const fastForward = spec.count === null && freq !== Frequency.YEARLY && freq !== Frequency.MONTHLY;
-  if (fastForward) {
-    const period = minPeriodMs(freq, interval); // exact for WEEKLY, DAILY, HOURLY, MINUTELY
-    // Start far enough back for any zone's offset (wall = UTC −12 h … +14 h) and a DST
-    // shift to settle: two days for daily-or-longer periods. For HOURLY and MINUTELY every
-    // period before `after` costs a library step, so they start three hours (more than any
-    // DST shift) before the wall time of `after` in this zone.
-    const subDaily = freq === Frequency.HOURLY || freq === Frequency.MINUTELY;
-    const from = subDaily ? wallAt(tz, after) - 3 * HOUR_MS : after - OFFSET_MARGIN_MS - 2 * DAY_MS;
-    const periods = Math.floor((from - dtstart) / period);
-    if (periods > 0) start = dtstart + periods * period;
-  }
-  if (!fastForward && spec.count === null) {
-    // Known before walking: even at the longest period (31-day months, 366-day years) it
-    // would take more than the cap to reach `after`. Refused at once, not after the walk.
-    // (A COUNT rule may end before `after`, which only the walk can tell: it walks, capped.)
-    const longest = freq === Frequency.MONTHLY ? 31 * DAY_MS * interval : freq === Frequency.YEARLY ? 366 * DAY_MS * interval : minPeriodMs(freq, interval);
-    if ((after - OFFSET_MARGIN_MS - start) / longest > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
-  }
+  const start = searchStart(spec, opts, dtstart, searchFrom(spec, tz, after));
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
   capPeriods(rule, Math.min(MAX_SEARCH_PERIODS, periodBudget(spec, freq, interval, start, after, lastWall, count)));
   let lastSeen = Number.NEGATIVE_INFINITY;
@@ -171,12 +158,17 @@ function withAlso(collector: Collector, also: readonly number[]): { push: (wall:
   let i = 0;
   let open = true;
   const feedUpTo = (wall: number): boolean => {
-    while (open && i < also.length && (also[i] ?? Infinity) < wall) open = collector.push(also[i++] ?? 0);
-    if (also[i] === wall) i++;
+    while (open && i < also.length && (also[i] ?? Infinity) < wall) open = collector.push(also[i++] ?? 0, false);
     return open;
   };
   return {
-    push: (wall) => feedUpTo(wall) && (open = collector.push(wall)),
+    push: (wall) => {
+      if (!feedUpTo(wall)) return false;
+      // In both: fed once, as an RDATE time (which UNTIL does not bound).
+      const inAlso = also[i] === wall;
+      if (inAlso) i++;
+      return (open = collector.push(wall, !inAlso));
+    },
     finish: () => void feedUpTo(Number.POSITIVE_INFINITY),
   };
 }
@@ -185,7 +177,7 @@ function withAlso(collector: Collector, also: readonly number[]): { push: (wall:
 function alsoOnly(
   also: readonly number[], tz: string, policy: DstPolicy, interval: boolean, after: number, count: number, excluded?: (wall: number) => boolean,
 ): Occurrence[] {
-  const collector = new Collector(new WallResolver(tz), policy, interval, after, count, after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS, excluded);
-  for (const wall of also) if (!collector.push(wall)) break;
+  const collector = new Collector(new WallResolver(tz), policy, interval, after, count, after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS, Number.POSITIVE_INFINITY, excluded);
+  for (const wall of also) if (!collector.push(wall, false)) break;
   return collector.result();
 }

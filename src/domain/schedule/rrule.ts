@@ -1,9 +1,10 @@
 /**
  * RFC 5545 RRULE text: parsed and checked here part by part (so messages name the part),
- * then handed to the rrule library by rrule-next.ts.
+ * then handed to the rrule library by rrule-next.ts (rules it cannot run are caught in rrule-reach.ts).
  */
 import { Frequency } from "rrule";
 import { parseWallDateTime } from "./civil";
+import { unreachableReason } from "./rrule-reach";
 import { ScheduleError } from "./types";
 
 /** A validated recurrence rule. Weekdays use rrule's numbering (MO = 0 ... SU = 6). */
@@ -36,16 +37,26 @@ const FREQS: Record<string, Frequency> = {
 const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 const PARTS = ["FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYHOUR", "BYMINUTE", "BYSETPOS", "WKST"];
 export const MAX_RRULE_COUNT = 10_000;
-export const MAX_RRULE_INTERVAL = 1_000;
+/**
+ * The largest INTERVAL per frequency: one period spans at most 10,000 years (a longer one
+ * could not reach a second occurrence before the year 9999 from any dtstart), and no
+ * INTERVAL exceeds 1,000,000. Sub-daily and daily steps are arithmetic, so size costs nothing.
+ */
+export const MAX_RRULE_INTERVALS: Readonly<Record<number, number>> = {
+  [Frequency.YEARLY]: 10_000, [Frequency.MONTHLY]: 120_000, [Frequency.WEEKLY]: 520_000,
+  [Frequency.DAILY]: 1_000_000, [Frequency.HOURLY]: 1_000_000, [Frequency.MINUTELY]: 1_000_000,
+};
+/** The largest INTERVAL of any frequency. */
+export const MAX_RRULE_INTERVAL = 1_000_000;
 
 function ruleError(message: string): ScheduleError {
   return new ScheduleError("invalid_rrule", "schedule.rule", message);
 }
 
-function intIn(key: string, raw: string, min: number, max: number): number {
-  if (!/^\d{1,6}$/.test(raw)) throw ruleError(`${key}=${raw} is not a whole number`);
+function intIn(key: string, raw: string, min: number, max: number, why = ""): number {
+  if (!/^\d+$/.test(raw)) throw ruleError(`${key}=${raw} is not a whole number`);
   const n = Number(raw);
-  if (n < min || n > max) throw ruleError(`${key}=${raw} is out of range ${min}-${max}`);
+  if (n < min || n > max) throw ruleError(`${key}=${raw} is out of range ${min}-${max}${why}`);
   return n;
 }
 
@@ -61,9 +72,13 @@ function intList(key: string, raw: string, min: number, max: number, signed: boo
   });
 }
 
+/**
+ * UNTIL with Z is an instant; without Z it is a local wall time (RFC 5545 floating); a bare
+ * date is the start of that day, 00:00:00 local, as python-dateutil and rrule.js read it.
+ */
 function parseUntil(raw: string): { ms: number; utc: boolean } {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(raw);
-  const wall = m ? parseWallDateTime(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? "23"}:${m[5] ?? "59"}:${m[6] ?? "59"}`) : null;
+  const wall = m ? parseWallDateTime(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? "00"}:${m[5] ?? "00"}:${m[6] ?? "00"}`) : null;
   if (!m || wall === null) {
     throw ruleError(`UNTIL=${raw} is not a date-time; use YYYYMMDDTHHMMSS (local), YYYYMMDDTHHMMSSZ (UTC) or YYYYMMDD`);
   }
@@ -114,61 +129,6 @@ function checkCombinations(spec: RruleSpec, parts: Map<string, string>): void {
   if (spec.bysetpos.length > 0 && [...parts.keys()].every((k) => !k.startsWith("BY") || k === "BYSETPOS")) {
     throw ruleError("BYSETPOS needs another BY part (e.g. BYDAY) to pick from");
   }
-  if (spec.bysetpos.length > 0 && (f === Frequency.HOURLY || f === Frequency.MINUTELY)) {
-    throw ruleError("BYSETPOS is supported with FREQ=YEARLY, MONTHLY, WEEKLY or DAILY only");
-  }
-  if (f === Frequency.MINUTELY && spec.byhour.length > 0 && 60 % spec.step !== 0) {
-    throw ruleError("FREQ=MINUTELY with BYHOUR needs an INTERVAL that divides 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30)");
-  }
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-function mod(a: number, n: number): number {
-  return ((a % n) + n) % n;
-}
-
-/** Minutes of the hour a MINUTELY rule with BYHOUR reaches from `dtstart` (its INTERVAL divides 60). */
-export function minutelyMinutes(spec: RruleSpec, dtstart: number): number[] {
-  const m0 = new Date(dtstart).getUTCMinutes();
-  const all = Array.from({ length: 60 }, (_, m) => m).filter((m) => mod(m - m0, spec.step) === 0);
-  return spec.byminute.length === 0 ? all : all.filter((m) => spec.byminute.includes(m));
-}
-
-/** The most days each month can have (February in a leap year). */
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * Why the rule can never fire from `dtstart` (wall ms) through INTERVAL alignment, or
- * because no BYMONTH has any of its BYMONTHDAY days (e.g. February 30), or null.
- * These are the rules on which the library would loop forever, so they are caught first.
- */
-export function unreachableReason(spec: RruleSpec, dtstart: number): string | null {
-  const start = new Date(dtstart);
-  const h0 = start.getUTCHours();
-  const m0 = start.getUTCMinutes();
-  if (spec.freq === Frequency.HOURLY && spec.byhour.length > 0) {
-    const g = gcd(spec.step, 24);
-    if (!spec.byhour.some((h) => mod(h - h0, g) === 0)) {
-      return `FREQ=HOURLY;INTERVAL=${spec.step} starting at hour ${h0} never reaches BYHOUR=${spec.byhour.join(",")}`;
-    }
-  }
-  if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0 && minutelyMinutes(spec, dtstart).length === 0) {
-    return `FREQ=MINUTELY;INTERVAL=${spec.step} starting at minute ${m0} never reaches BYMINUTE=${spec.byminute.join(",")}`;
-  }
-  if (spec.bymonth.length > 0 && spec.bymonthday.length > 0) {
-    const fits = spec.bymonth.some((m) => spec.bymonthday.some((d) => Math.abs(d) <= (DAYS_IN_MONTH[m - 1] ?? 31)));
-    if (!fits) return `BYMONTHDAY=${spec.bymonthday.join(",")} never occurs in BYMONTH=${spec.bymonth.join(",")}`;
-  }
-  if (spec.freq === Frequency.MINUTELY && spec.byhour.length === 0 && spec.byminute.length > 0) {
-    const g = gcd(spec.step, 60);
-    if (!spec.byminute.some((m) => mod(m - m0, g) === 0)) {
-      return `FREQ=MINUTELY;INTERVAL=${spec.step} starting at minute ${m0} never reaches BYMINUTE=${spec.byminute.join(",")}`;
-    }
-  }
-  return null;
 }
 
 /** Parses a local dtstart "YYYY-MM-DDTHH:MM[:SS]" to wall ms; throws invalid_schedule on schedule.dtstart. */
@@ -202,7 +162,7 @@ export function validateRrule(rule: string, dtstart?: string): RruleSpec {
   const spec: RruleSpec = {
     rule: [...parts].map(([k, v]) => `${k}=${v}`).join(";"),
     freq,
-    step: get("INTERVAL", (raw) => intIn("INTERVAL", raw, 1, MAX_RRULE_INTERVAL), 1),
+    step: get("INTERVAL", (raw) => intIn("INTERVAL", raw, 1, MAX_RRULE_INTERVALS[freq] ?? 1, ` for FREQ=${freqText}`), 1),
     count: get("COUNT", (raw) => intIn("COUNT", raw, 1, MAX_RRULE_COUNT), null),
     until: get("UNTIL", parseUntil, null),
     bymonth: get("BYMONTH", (raw) => intList("BYMONTH", raw, 1, 12, false), []),

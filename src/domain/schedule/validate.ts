@@ -5,6 +5,7 @@ import { parseAlso, parseExcept } from "./except";
 import { parseInstant } from "./instant";
 import { nextRunAt, rruleStart } from "./next";
 import { validateRrule } from "./rrule";
+import { RRULE_HORIZON_PERIODS } from "./rrule-next";
 import { validateTimezone } from "./timezone";
 import { DEFAULT_DST, ScheduleError } from "./types";
 import type { DstPolicy, Schedule } from "./types";
@@ -58,7 +59,7 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
         ...(s.except?.length && { except: s.except }), ...(s.also?.length && { also: s.also }),
       };
       if (nextRunAt(out, now, now) === null) {
-        throw invalid("schedule.rule", `rule has no occurrence after now ${HORIZON_TEXT}; check COUNT, UNTIL, dtstart and the BY parts`);
+        throw invalid("schedule.rule", `rule has no occurrence after now ${HORIZON_TEXT} (or ${RRULE_HORIZON_PERIODS} periods of FREQ x INTERVAL, if longer); check COUNT, UNTIL, dtstart and the BY parts`);
       }
       return out;
     }
