@@ -20,6 +20,7 @@ import { Frequency, RRule } from "rrule";
 import { Collector } from "./collect";
 import { WallResolver } from "./resolve";
 import type { RruleSpec } from "./rrule";
+import { countOutlastsWalk } from "./rrule-count";
 import { walkMinutely } from "./rrule-minutely";
 import { libraryOptions, maxPeriodMs, minPeriodMs, searchStart } from "./rrule-options";
 import { unreachableReason } from "./rrule-reach";
@@ -133,6 +134,8 @@ export function rruleOccurrences(
   const freq = opts.freq ?? spec.freq;
   const interval = opts.interval ?? spec.step;
   const start = searchStart(spec, opts, dtstart, searchFrom(spec, tz, after));
+  // The margin keeps `after` beyond the cap for every zone's offset.
+  if (spec.count !== null && countOutlastsWalk(opts, spec.count, start, after - OFFSET_MARGIN_MS, MAX_SEARCH_PERIODS)) throw tooFarBack(spec, freq);
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
   capPeriods(rule, Math.min(MAX_SEARCH_PERIODS, periodBudget(spec, freq, interval, start, after, lastWall, count)));
   let lastSeen = Number.NEGATIVE_INFINITY;
