@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Schedule } from "./schedule";
 
 export const TASK_TYPES = ["http", "health_check", "backup", "custom_script", "container_update", "agent_task", "workflow"] as const;

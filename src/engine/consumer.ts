@@ -9,19 +9,18 @@ import type { Task } from "../domain/task";
 import { placementOf } from "../domain/placement";
 import { executors } from "../executors/registry";
 import type { Outcome } from "../executors/types";
-import { rowToRun } from "../services/runs/mapper";
-import { rowToTask } from "../services/tasks/mapper";
+import { rowToRun } from "../db/mappers/runs";
+import { rowToTask } from "../db/mappers/tasks";
+import { LEASE_GRACE_MS, lockOf } from "./lock";
 import type { LeaseDecision } from "./lock";
+import { notify, writeHeld } from "./held";
 import { QueueMessage } from "./messages";
 import type { RunMessage } from "./messages";
-import { notifyOutcome } from "./notify";
-import { recordHeldOutcome, recordOutcome } from "./outcome";
-import { signingSecrets } from "../services/signing";
+import { recordOutcome } from "./outcome";
+import { signingSecrets } from "../db/secrets";
 import type { FinalOutcome, HeldOutcome } from "./outcome";
 import { tick } from "./tick";
 
-/** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
-export const LEASE_GRACE_MS = 30_000;
 /** How often a running run asks its lock whether a newer run canceled it. */
 const CANCEL_POLL_MS = 1000;
 /** Triggers that exist because of the schedule; they do not run for a task that is no longer active. */
@@ -180,30 +179,6 @@ async function redeliveredWhileRunning(env: Env, db: Db, m: RunMessage): Promise
   await writeHeld(env, db, task, m.run_id, held);
   await lock.release(m.run_id);
 }
-
-/** Writes an outcome the lock held (see `TaskLock.hold`) and sends its notification; the redelivery and the lock's alarm both end here. */
-async function writeHeld(env: Env, db: Db, task: Task, runId: string, held: HeldOutcome): Promise<void> {
-  const recorded = await recordHeldOutcome(env, db, task, runId, held);
-  log("info", "run.outcome_written", { task_id: task.id, run_id: runId, status: held.outcome.status, recorded: recorded !== null });
-  if (recorded) await notify(env, db, task, recorded);
-}
-
-/** The lock's alarm: writes the outcome it held for a run no redelivery came for. */
-export async function writeHeldOutcome(env: Env, runId: string, taskId: string, orgId: string, held: HeldOutcome): Promise<void> {
-  const db = createDb(env.DB);
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
-  if (taskRow) await writeHeld(env, db, rowToTask(taskRow), runId, held);
-}
-
-/** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
-export async function notify(env: Env, db: Db, task: Task, recorded: Run): Promise<void> {
-  const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
-  if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
-}
-
-/** The lock that serialises a task's runs: one per task, or one per concurrency key in its organization. */
-export const lockOf = (env: Env, task: Task) =>
-  env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
 
 /** Runs the executor under the task's timeout, and aborts it if a newer run cancels this one. */
 async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => Promise<boolean>): Promise<FinalOutcome> {

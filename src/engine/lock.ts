@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { OverlapPolicy } from "../domain/task";
 import { log } from "../log";
-import { writeHeldOutcome } from "./consumer";
+import type { Task } from "../domain/task";
+import { writeHeldOutcome } from "./held";
 import { runMessage } from "./messages";
 import { expireLease } from "./outcome";
 import type { HeldOutcome } from "./outcome";
@@ -11,6 +12,13 @@ import type { HeldOutcome } from "./outcome";
 type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true; held?: HeldOutcome };
 type Waiting = { runId: string; taskId: string; orgId: string };
 type State = { leases: Lease[]; waiting: Waiting[]; canceled: string[]; dedupe: Record<string, number>; limit: number; policy: OverlapPolicy };
+
+/** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
+export const LEASE_GRACE_MS = 30_000;
+
+/** The lock that serialises a task's runs: one per task, or one per concurrency key in its organization. */
+export const lockOf = (env: Env, task: Task) =>
+  env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
 
 export type LeaseRequest = {
   runId: string;

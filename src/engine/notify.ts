@@ -1,6 +1,6 @@
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
-import { signatureHeader } from "../executors/http";
+import { signatureHeader } from "../executors/signature";
 import { isPrivateTarget } from "../executors/safety";
 
 /** A receiver gets this long to answer; it never holds up the run's outcome for longer. */

@@ -8,9 +8,9 @@ import { retryDelaySeconds } from "../domain/retry";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import type { Outcome } from "../executors/types";
-import { markDispatched } from "../services/runs/trigger";
-import { rowToRun } from "../services/runs/mapper";
-import { rowToTask } from "../services/tasks/mapper";
+import { markDispatched } from "./dispatch";
+import { rowToRun } from "../db/mappers/runs";
+import { rowToTask } from "../db/mappers/tasks";
 import { MAX_QUEUE_DELAY_SECONDS, runMessage } from "./messages";
 
 export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"] | "canceled"; reason?: string };

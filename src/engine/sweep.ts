@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { runs } from "../db/schema";
 import type { Env } from "../env";
-import { markDispatched } from "../services/runs/trigger";
+import { markDispatched } from "./dispatch";
 import { runMessage, sendRunMessages } from "./messages";
 import { HORIZON_MS } from "./plan";
 

@@ -3,7 +3,7 @@ import type { Task } from "../domain/task";
 import { backupKey } from "./backup-crypto";
 import { objectKey, pruneRuns, putBuffered, putStreamed } from "./backup-store";
 import type { Stored } from "./backup-store";
-import { signatureHeader } from "./http";
+import { signatureHeader } from "./signature";
 import { isPrivateTarget } from "./safety";
 import type { ExecContext, Executor, Outcome } from "./types";
 

@@ -1,6 +1,7 @@
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
-import { readCapped, signatureHeader } from "./http";
+import { readCapped } from "./http";
+import { signatureHeader } from "./signature";
 import { isPrivateTarget } from "./safety";
 import type { ExecContext, Executor, Outcome } from "./types";
 

@@ -1,7 +1,8 @@
 import type { Env } from "../env";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
-import { readCapped, retryAfterSeconds, signatureHeader } from "./http";
+import { readCapped, retryAfterSeconds } from "./http";
+import { signatureHeader } from "./signature";
 import { isPrivateTarget } from "./safety";
 import type { ExecContext, Executor, Outcome } from "./types";
 

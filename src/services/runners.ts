@@ -4,13 +4,14 @@ import type { Env } from "../env";
 import { DomainError, conflict, notFound } from "../domain/errors";
 import type { Run } from "../domain/run";
 import type { Task, TaskType } from "../domain/task";
-import { LEASE_GRACE_MS, lockOf, notify } from "../engine/consumer";
+import { notify } from "../engine/held";
+import { LEASE_GRACE_MS, lockOf } from "../engine/lock";
 import { recordOutcome } from "../engine/outcome";
 import type { FinalOutcome } from "../engine/outcome";
 import { log } from "../log";
 import type { ServiceContext } from "./context";
-import { rowToRun } from "./runs/mapper";
-import { rowToTask } from "./tasks/mapper";
+import { rowToRun } from "../db/mappers/runs";
+import { rowToTask } from "../db/mappers/tasks";
 
 /** A claimed run lapses this long after the last heartbeat (runners beat every 15 s). */
 export const RUNNER_LEASE_MS = 60_000;

@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { organizations } from "../db/schema";
+import { selectSecrets } from "../db/secrets";
 import { conflict, notFound } from "../domain/errors";
 import { randomSecret } from "./orgs";
 
@@ -9,23 +10,6 @@ export type SigningSecrets = { current: string; next: string | null };
 
 const newSecret = () => `whsec_${randomSecret()}`;
 
-const selectSecrets = (db: Db, orgId: string) =>
-  db
-    .select({ current: organizations.signingSecret, next: organizations.nextSigningSecret })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get();
-
-/**
- * The secrets outbound requests are signed with, current first, then next during a
- * rotation (one `v1=` each, so receivers holding either secret can verify).
- * An unknown organization signs with nothing.
- */
-export async function signingSecrets(db: Db, orgId: string): Promise<string[]> {
-  const row = await selectSecrets(db, orgId);
-  if (!row) return [];
-  return row.next ? [row.current, row.next] : [row.current];
-}
 
 /** The organization's secrets, for the admin who hands them to receivers. */
 export async function getSigningSecrets(db: Db, orgId: string): Promise<SigningSecrets> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signatureHeader } from "../../src/executors/http";
+import { signatureHeader } from "../../src/executors/signature";
 import { ADMIN, call, newOrg, tenant } from "../helpers/api";
 
 const asAdmin = (org: string) => ({ token: ADMIN, headers: { "x-org-id": org } });

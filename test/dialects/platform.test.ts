@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, createTask as createV1Task, jwt, tenant } from "../helpers/api";
 import { captureQueue, deliver, target, until } from "../helpers/engine";

@@ -9,7 +9,6 @@ import { call, cronTask, jwt, newOrg, tenant } from "../helpers/api";
 // callbacks go to WORKFLOW_ENDPOINT_URL or an agent endpoint set by the operator).
 
 const FIX = "use a public address (ALLOW_PRIVATE_TARGETS=true allows it in development)";
-const CRON = { kind: "cron", expression: "*/5 * * * *", timezone: "UTC" };
 
 /** The six notations, IPv6 loopback and a trailing dot, with the address each means. */
 const NOTATIONS: [string, string][] = [

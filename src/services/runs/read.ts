@@ -5,7 +5,7 @@ import { notFound } from "../../domain/errors";
 import type { Run, RunStatus, RunTrigger } from "../../domain/run";
 import type { ServiceContext } from "../context";
 import { getTask } from "../tasks/read";
-import { rowToRun } from "./mapper";
+import { rowToRun } from "../../db/mappers/runs";
 
 export async function getRun(ctx: ServiceContext, id: string): Promise<Run> {
   const row = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.orgId))).get();

@@ -1,27 +1,20 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { runs, tasks } from "../../db/schema";
 import { conflict, invalid } from "../../domain/errors";
 import type { Run, RunTrigger } from "../../domain/run";
 import type { OverlapPolicy } from "../../domain/task";
 import { nextOccurrences } from "../../domain/schedule";
+import { markDispatched } from "../../engine/dispatch";
 import { runMessage, sendRunMessages } from "../../engine/messages";
 import type { ServiceContext } from "../context";
 import { getTask } from "../tasks/read";
-import { rowToRun } from "./mapper";
+import { rowToRun } from "../../db/mappers/runs";
 
 /** Most runs one backfill may create. */
 export const MAX_BACKFILL = 1000;
 const CHUNK = 50;
 
 export type NewRun = { taskId: string; trigger: RunTrigger; scheduledFor: number; input?: unknown; attempt?: number; retryOf?: string };
-
-/** Records that these runs' messages are on the queue (the sweep re-sends queued runs without this mark). */
-export async function markDispatched(db: ServiceContext["db"], ids: string[], now: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    if (chunk.length > 0) await db.update(runs).set({ dispatchedAt: now }).where(inArray(runs.id, chunk));
-  }
-}
 
 const runValues = (ctx: ServiceContext, r: NewRun) => ({
   id: crypto.randomUUID(),

@@ -3,7 +3,7 @@ import { tasks } from "../../db/schema";
 import { conflict } from "../../domain/errors";
 import type { Task, TaskInput } from "../../domain/task";
 import type { ServiceContext } from "../context";
-import { rowToTask, specColumns } from "./mapper";
+import { rowToTask, specColumns } from "../../db/mappers/tasks";
 import { computeNext, resolveSpec } from "./spec";
 
 export const nameTaken = (name: string) =>

@@ -3,7 +3,7 @@ import type { SQL } from "drizzle-orm";
 import { tasks } from "../../db/schema";
 import type { ScheduleKind, Task, TaskType } from "../../domain/task";
 import type { ServiceContext } from "../context";
-import { rowToTask } from "./mapper";
+import { rowToTask } from "../../db/mappers/tasks";
 
 export type KindsFilter = {
   /** Only tasks of one of these types. */

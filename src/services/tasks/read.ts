@@ -4,8 +4,8 @@ import { runs, tasks } from "../../db/schema";
 import { notFound } from "../../domain/errors";
 import type { Task, TaskStatus, TaskType } from "../../domain/task";
 import type { ServiceContext } from "../context";
-import { rowToTask } from "./mapper";
-import { rowToRun } from "../runs/mapper";
+import { rowToTask } from "../../db/mappers/tasks";
+import { rowToRun } from "../../db/mappers/runs";
 import type { Run } from "../../domain/run";
 
 /** A live (not deleted) task of the caller's organization, or NotFound. */

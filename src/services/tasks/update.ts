@@ -1,7 +1,7 @@
 import type { Task, TaskInput, TaskPatch, TaskSpec } from "../../domain/task";
 import { conflict } from "../../domain/errors";
 import type { ServiceContext } from "../context";
-import { specColumns, taskToSpec } from "./mapper";
+import { specColumns, taskToSpec } from "../../db/mappers/tasks";
 import { computeNext, resolveSpec } from "./spec";
 import { mutateTask } from "./write";
 

@@ -6,7 +6,7 @@ import { DomainError } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { nameTaken } from "./create";
-import { rowToTask } from "./mapper";
+import { rowToTask } from "../../db/mappers/tasks";
 import { getTask } from "./read";
 
 type TaskColumns = Partial<typeof tasks.$inferInsert>;

@@ -1,4 +1,4 @@
-import type { RunRow } from "../../db/schema";
+import type { RunRow } from "../schema";
 import type { Run, RunStatus, RunTrigger } from "../../domain/run";
 
 export function rowToRun(r: RunRow): Run {

@@ -1,4 +1,4 @@
-import type { TaskRow } from "../../db/schema";
+import type { TaskRow } from "../schema";
 import type { Schedule } from "../../domain/schedule";
 import type {
   Backoff,
