@@ -7,16 +7,16 @@ import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
 import { artifactsRouter } from "./api/v1/artifacts";
-import { platformRouter } from "./api/dialects/platform";
 import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
 import { signingRouter } from "./api/v1/signing";
 import { tasksRouter } from "./api/v1/tasks/handlers";
-import { agentflowRouter } from "./api/dialects/agentflow";
-import { agentSchedulesRouter } from "./api/dialects/agent-schedules";
-import { netstacksRouter } from "./api/dialects/netstacks";
-import { kubiyaRouter } from "./api/dialects/kubiya";
+import { agentflowFace } from "./api/dialects/agentflow";
+import { agentSchedulesFace } from "./api/dialects/agent-schedules";
+import { kubiyaFace } from "./api/dialects/kubiya";
+import { netstacksFace } from "./api/dialects/netstacks";
+import { platformFace } from "./api/dialects/platform";
 
 /** The HTTP face: native /v1 routes, health, and the OpenAPI document with its rendered reference. */
 export function createApp() {
@@ -49,11 +49,9 @@ export function createApp() {
   app.route("/", signingRouter);
   app.route("/", runsRouter);
   app.route("/", artifactsRouter);
-  app.route("/", kubiyaRouter);
-  app.route("/", platformRouter);
-  app.route("/", netstacksRouter);
-  app.route("/", agentflowRouter);
-  app.route("/", agentSchedulesRouter);
   app.route("/", runnersRouter);
+
+  // The five dialect faces (README "Dialects"), each under its own base paths.
+  for (const face of [kubiyaFace, platformFace, netstacksFace, agentflowFace, agentSchedulesFace]) face.mountOn(app);
   return app;
 }

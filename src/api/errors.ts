@@ -15,6 +15,7 @@ export const STATUS_OF: Record<ErrorKind, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  internal: 500,
 };
 
 export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetail[]; request_id: string } };
@@ -35,7 +36,7 @@ export function toDomainError(err: unknown, requestId: string): DomainError {
     }
   }
   log("error", "request.failed", { request_id: requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-  return new DomainError("invalid", "internal_error", "");
+  return new DomainError("internal", "internal_error", "");
 }
 
 /** The one envelope of /v1: `{error: {code, message, details?, request_id}}`. */

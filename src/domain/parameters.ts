@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invalid } from "./errors";
+import { invalid, issueDetails } from "./errors";
 import type { TaskType } from "./task";
 
 // Per-type parameters. The engine and executors give them meaning; here we only
@@ -141,7 +141,7 @@ export const TypedParameters = z.discriminatedUnion("type", [
 export function validateParameters(type: TaskType, parameters: unknown): Record<string, unknown> {
   const parsed = TypedParameters.safeParse({ type, parameters });
   if (parsed.success) return parsed.data.parameters as Record<string, unknown>;
-  const details = parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  const details = issueDetails(parsed.error.issues);
   const first = details[0];
   throw invalid(
     "invalid_parameters",

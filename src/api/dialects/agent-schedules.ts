@@ -39,24 +39,20 @@
  * - A `once` schedule whose `next_run` has already passed is due now: it is stored at the
  *   next second and runs on the next tick (the seed's own 2024 example is such a case).
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "../../domain/errors";
 import type { Task } from "../../domain/task";
-import type { AppEnv } from "../../env";
 import type { ServiceContext } from "../../services/context";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { validationHook } from "../validation";
 import { assertOwned, createInput, isShown, patchInput, renderScheduleError, statusOf, toExecution, toSchedule } from "./agent-schedules/map";
 import * as r from "./agent-schedules/routes";
-import { requestGuards } from "../middleware/guards";
+import { createFace } from "../face";
 
-export const agentSchedulesRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-agentSchedulesRouter.onError((err, c) => renderScheduleError(c, err));
-agentSchedulesRouter.use("/api/agents/*", ...requestGuards);
+export const agentSchedulesFace = createFace({ bases: ["/api/agents"], render: renderScheduleError });
+const agentSchedulesRouter = agentSchedulesFace.router;
 
 const PAGE = 200;
 const EXECUTIONS = 20;
@@ -117,7 +113,3 @@ agentSchedulesRouter.openapi(r.deleteDef, async (c) => {
   return c.json({ id: scheduleId, deleted: true as const }, 200);
 });
 
-// The app's notFound answers in /v1's shape; unknown paths and methods here answer in ours.
-agentSchedulesRouter.all("/api/agents/*", (c) => {
-  throw new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`);
-});

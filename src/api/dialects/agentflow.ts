@@ -45,23 +45,19 @@
  *   the status (400 invalid input, 401, 403, 404, 409, 413 over 256 KiB, 415 not
  *   JSON); `details[].path` names the 002 field.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "../../domain/errors";
-import type { AppEnv } from "../../env";
 import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { cancelTask, pauseTask, resumeTask, snoozeTask } from "../../services/tasks/lifecycle";
 import { getTask, listTasks } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { validationHook } from "../validation";
 import { assertExpressible, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
 import * as r from "./agentflow/routes";
-import { requestGuards } from "../middleware/guards";
+import { createFace } from "../face";
 
-export const agentflowRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-agentflowRouter.onError((err, c) => renderAgentflowError(c, err));
-agentflowRouter.use("/tasks/*", ...requestGuards);
+export const agentflowFace = createFace({ bases: ["/tasks"], render: renderAgentflowError });
+const agentflowRouter = agentflowFace.router;
 
 agentflowRouter.openapi(r.createRouteDef, async (c) => {
   const task = await createTask(await serviceContext(c), createInput(c.req.valid("json")));
@@ -133,7 +129,3 @@ for (const [route, verb] of verbs) {
   });
 }
 
-// The app's notFound answers in /v1's shape; unknown paths and methods under /tasks answer in ours.
-agentflowRouter.all("/tasks/*", (c) => {
-  throw new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`);
-});

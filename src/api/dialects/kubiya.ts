@@ -44,8 +44,6 @@
  * - Auth: `Authorization: UserKey <key>` as Kubiya documents; `Bearer` (API key or JWT)
  *   and `X-API-Key` work too.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
 import { notFound } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
@@ -55,15 +53,18 @@ import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { requestGuards } from "../middleware/guards";
+import { createFace } from "../face";
 import { kubiyaHook, renderKubiyaError } from "./kubiya/errors";
 import { expressible, kubiyaJson, toTaskInput, toTaskPatch } from "./kubiya/map";
 import * as r from "./kubiya/routes";
 
-export const kubiyaRouter = new OpenAPIHono<AppEnv>({ defaultHook: kubiyaHook });
-kubiyaRouter.onError(renderKubiyaError);
-kubiyaRouter.notFound((c) => c.json({ msg: `Not Found: no route for ${c.req.method} ${c.req.path}` }, 404));
-kubiyaRouter.use("/api/v1/scheduled_tasks/*", ...requestGuards);
+export const kubiyaFace = createFace({
+  bases: ["/api/v1/scheduled_tasks"],
+  render: (c, err) => renderKubiyaError(err, c),
+  hook: kubiyaHook,
+  unknownRoute: (c) => c.json({ msg: `Not Found: no route for ${c.req.method} ${c.req.path}` }, 404),
+});
+const kubiyaRouter = kubiyaFace.router;
 
 async function load(ctx: ServiceContext, id: string): Promise<Task> {
   const t = await getTask(ctx, id);
@@ -99,5 +100,3 @@ kubiyaRouter.openapi(r.deleteRoute, async (c) => {
   return c.body(null, 200);
 });
 
-// A sub-app's notFound is not consulted once mounted, so unknown paths under the base answer here.
-kubiyaRouter.all("/api/v1/scheduled_tasks/*", (c) => c.json({ msg: `Not Found: no route for ${c.req.method} ${c.req.path}` }, 404));

@@ -47,8 +47,6 @@
  * - `POST /:id/run` works for disabled tasks too; the 202's `started_at` is when the
  *   execution was accepted. `POST /:id/toggle` answers the task.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
 import { notFound } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
@@ -59,15 +57,18 @@ import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask, getTaskWithRuns } from "../../services/tasks/read";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { requestGuards } from "../middleware/guards";
+import { createFace } from "../face";
 import { netstacksHook, renderNetstacksError } from "./netstacks/errors";
 import { NETSTACKS_TYPES, expressible, nsTime, taskJson, toTaskInput, toTaskPatch } from "./netstacks/map";
 import { faceRoutes } from "./netstacks/routes";
 
-export const netstacksRouter = new OpenAPIHono<AppEnv>({ defaultHook: netstacksHook });
-netstacksRouter.onError(renderNetstacksError);
-netstacksRouter.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404));
-netstacksRouter.use("/api/tasks/*", ...requestGuards);
+export const netstacksFace = createFace({
+  bases: ["/api/tasks"],
+  render: (c, err) => renderNetstacksError(err, c),
+  hook: netstacksHook,
+  unknownRoute: (c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404),
+});
+const netstacksRouter = netstacksFace.router;
 
 /** The task if this face can show it; anything else (other types, non-cron, other org) is not found here. */
 async function load(ctx: ServiceContext, id: string, agent: boolean, withRuns = false): Promise<Task> {
@@ -139,7 +140,3 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
 mountFace("/api/tasks/schedules");
 mountFace("/api/tasks/agent-schedules");
 
-// A sub-app's notFound is not consulted once mounted, so unknown paths under the base answer here.
-netstacksRouter.all("/api/tasks/*", (c) =>
-  c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404),
-);

@@ -54,11 +54,9 @@
  * - Errors are `{success:false, error}`: 400 "Invalid cron expression" for any cron problem,
  *   400 "Project not found", 404 "Task not found", 401/403/409/413/415 with a clear message.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "../../domain/errors";
 import type { Run } from "../../domain/run";
 import type { TaskPatch, TaskType } from "../../domain/task";
-import type { AppEnv } from "../../env";
 import type { ServiceContext } from "../../services/context";
 import { getProject, listProjects } from "../../services/projects";
 import type { Project } from "../../services/projects";
@@ -71,16 +69,18 @@ import { checkSchedule } from "../../services/tasks/spec";
 import { patchTask } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { platformHook, renderPlatformError } from "./platform/errors";
-import { requestGuards } from "../middleware/guards";
+import { createFace } from "../face";
 import type { Config, PlatformTask } from "./platform/map";
 import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, isFinished, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
 import * as r from "./platform/schemas";
 
-export const platformRouter = new OpenAPIHono<AppEnv>({ defaultHook: platformHook });
-const BASE = "/api/v1/tasks";
-platformRouter.use(`${BASE}/*`, ...requestGuards);
-platformRouter.onError((err, c) => renderPlatformError(c, err));
-platformRouter.notFound((c) => c.json({ success: false as const, error: "Not found" }, 404));
+export const platformFace = createFace({
+  bases: ["/api/v1/tasks"],
+  render: renderPlatformError,
+  hook: platformHook,
+  unknownRoute: (c) => c.json({ success: false as const, error: `No route for ${c.req.method} ${c.req.path}` }, 404),
+});
+const platformRouter = platformFace.router;
 
 const notFound = () => new DomainError("not_found", "not_found", "Task not found");
 
@@ -229,5 +229,3 @@ platformRouter.openapi(r.runRoute, async (c) => {
   return c.json({ success: ok, ...(!ok && { error: runError(run) }), execution }, 200);
 });
 
-// Hono applies a sub-app's notFound only at the top level: this answers unknown paths under the base in the vendor's shape.
-platformRouter.all(`${BASE}/*`, (c) => c.json({ success: false as const, error: `No route for ${c.req.method} ${c.req.path}` }, 404));

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { projects } from "../../db/schema";
-import { DomainError, invalid } from "../../domain/errors";
+import { DomainError, invalid, issueDetails } from "../../domain/errors";
 import { validateParameters } from "../../domain/parameters";
 import { ScheduleError, nextRunAndSkip, validateSchedule } from "../../domain/schedule";
 import { assertPublicTargets, edgeUrls } from "../../domain/targets";
@@ -10,10 +10,6 @@ import { withDefaults } from "../../domain/task";
 import { TaskInputSchema } from "../../domain/task-schema";
 import type { ServiceContext } from "../context";
 
-/** Zod issues → our error details (`path` as a dotted JSON path). */
-export function zodDetails(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
-  return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-}
 
 /** Runs the schedule maths' validation, mapping its error into the core's. */
 export function checkSchedule(schedule: Schedule, now: number): Schedule {
@@ -33,7 +29,7 @@ export function checkSchedule(schedule: Schedule, now: number): Schedule {
 export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?: Schedule): Promise<TaskSpec> {
   const shape = TaskInputSchema.safeParse(input);
   if (!shape.success) {
-    const details = zodDetails(shape.error.issues);
+    const details = issueDetails(shape.error.issues);
     throw invalid("validation_failed", `invalid task: ${details.map((d) => `${d.path || "body"}: ${d.message}`).join("; ")}`, details);
   }
   const spec = withDefaults(shape.data as TaskInput);

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
-import type { Hook } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { invalid } from "../../../domain/errors";
 import type { ErrorKind } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { toDomainError } from "../../errors";
+import { zodHook } from "../../validation";
 
 // Kubiya's error table has 400, 401, 403, 404 and 500 only, each with a JSON body
 // carrying `msg`. Everything this face can fail with is folded into those here,
@@ -30,6 +29,7 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   unsupported_media_type: 400,
   // Also outside the table, but a client must be able to tell "slow down" from "fix your request".
   rate_limited: 429,
+  internal: 500,
 };
 
 /** Core field paths → the Kubiya field a client sent. */
@@ -51,8 +51,4 @@ export function renderKubiyaError(err: unknown, c: Context<AppEnv>): Response {
 }
 
 /** zod failures on this face: 400 naming the fields. */
-export const kubiyaHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (result.success) return;
-  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || result.target, message: i.message }));
-  throw invalid("validation_failed", `Bad Request: ${details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ")}`, details);
-};
+export const kubiyaHook = zodHook({ message: (_where, summary) => `Bad Request: ${summary}`, fallback: "target" });

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import type { Hook } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { invalid, notFound } from "../../../domain/errors";
+import { notFound } from "../../../domain/errors";
 import type { DomainError } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { STATUS_OF, toDomainError } from "../../errors";
+import { zodHook } from "../../validation";
 
 // NetStacks' documented error envelope (its "Error Codes" reference):
 // {"error": {"code": "BAD_REQUEST", "message": "...", "status": 400, "details": {"field", "message"} | null}}.
@@ -88,11 +88,12 @@ export function renderNetstacksError(err: unknown, c: Context<AppEnv>): Response
 }
 
 /** zod failures on this face become 422 VALIDATION_ERROR naming the first bad field. */
-export const netstacksHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (result.success) return;
+export const netstacksHook = zodHook({
+  code: SHAPE,
+  message: (_where, summary) => `Request validation failed: ${summary}`,
+  fallback: "target",
   // An id no task can have (over 100 characters) names no task: 404, like any unknown id.
-  if (result.target === "param") throw notFound("task");
-  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || result.target, message: i.message }));
-  const summary = details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
-  throw invalid(SHAPE, `Request validation failed: ${summary}`, details);
-};
+  before: (target) => {
+    if (target === "param") throw notFound("task");
+  },
+});

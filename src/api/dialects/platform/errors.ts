@@ -1,9 +1,9 @@
-import type { Hook } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DomainError, invalid } from "../../../domain/errors";
+import { DomainError } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { STATUS_OF, toDomainError } from "../../errors";
+import { zodHook } from "../../validation";
 
 // The one place where 001's face turns anything thrown into `{success:false, error}`.
 
@@ -33,13 +33,5 @@ export function renderPlatformError(c: Context<AppEnv>, err: unknown): Response 
   return c.json({ success: false as const, error: f.error }, f.status);
 }
 
-const WHERE: Record<string, string> = { json: "body", query: "query", param: "path" };
-
 /** Zod failures of the vendor's shapes → 400 with every bad field named (a bad cron is "Invalid cron expression"). */
-export const platformHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (result.success) return;
-  const where = WHERE[result.target] ?? result.target;
-  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || where, message: i.message }));
-  const text = details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
-  throw invalid("validation_failed", `Invalid ${where}: ${text}`, details);
-};
+export const platformHook = zodHook({ message: (where, summary) => `Invalid ${where}: ${summary}` });
