@@ -6,6 +6,10 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const SKIP_REASONS = ["overlap", "dedupe", "catchup_window", "skip_next", "dst", "excluded"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
+/** A run in one of these states is over: it will not change again (a retry is a new run). */
+export const FINISHED_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "timed_out", "canceled", "skipped"];
+export const isRunFinished = (r: { status: RunStatus }) => FINISHED_STATUSES.includes(r.status);
+
 /** One execution (or recorded non-execution) of a task. Instants are epoch ms. */
 export type Run = {
   id: string;

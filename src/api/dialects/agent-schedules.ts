@@ -39,13 +39,12 @@
  * - A `once` schedule whose `next_run` has already passed is due now: it is stored at the
  *   next second and runs on the next tick (the seed's own 2024 example is such a case).
  */
-import { DomainError } from "../../domain/errors";
 import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
-import { patchTask } from "../../services/tasks/update";
+import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { assertOwned, createInput, isShown, patchInput, renderScheduleError, statusOf, toExecution, toSchedule } from "./agent-schedules/map";
 import * as r from "./agent-schedules/routes";
@@ -92,17 +91,8 @@ agentSchedulesRouter.openapi(r.updateDef, async (c) => {
   const ctx = await serviceContext(c);
   const { id, scheduleId } = c.req.valid("param");
   const b = c.req.valid("json");
-  // The patch is built from the task as read (name suffix, callback, schedule), so it
-  // applies only to that version; a concurrent change makes us rebuild it.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const current = assertOwned(await getTask(ctx, scheduleId), id);
-    try {
-      return c.json(toSchedule(await patchTask(ctx, scheduleId, patchInput(current, b), current.version)), 200);
-    } catch (e) {
-      if (!(e instanceof DomainError && e.kind === "precondition_failed")) throw e;
-    }
-  }
-  throw new DomainError("conflict", "concurrent_update", "the schedule is being changed by another request; retry");
+  // The patch is built from the task as it is (name suffix, callback, schedule), so it is built from the version it applies to.
+  return c.json(toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(assertOwned(current, id), b))), 200);
 });
 
 agentSchedulesRouter.openapi(r.deleteDef, async (c) => {

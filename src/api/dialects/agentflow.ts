@@ -45,12 +45,11 @@
  *   the status (400 invalid input, 401, 403, 404, 409, 413 over 256 KiB, 415 not
  *   JSON); `details[].path` names the 002 field.
  */
-import { DomainError } from "../../domain/errors";
 import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { cancelTask, pauseTask, resumeTask, snoozeTask } from "../../services/tasks/lifecycle";
 import { getTask, listTasks } from "../../services/tasks/read";
-import { patchTask } from "../../services/tasks/update";
+import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { assertExpressible, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
 import * as r from "./agentflow/routes";
@@ -87,17 +86,8 @@ agentflowRouter.openapi(r.updateRouteDef, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
   const b = c.req.valid("json");
-  // The patch is built from the task as read (schedule and payload merge), so it is
-  // applied only to that version; a concurrent change makes us rebuild it.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const current = assertExpressible(await getTask(ctx, id));
-    try {
-      return c.json(toAgentflow(await patchTask(ctx, id, patchInput(current, b), current.version)), 200);
-    } catch (e) {
-      if (!(e instanceof DomainError && e.kind === "precondition_failed")) throw e;
-    }
-  }
-  throw new DomainError("conflict", "concurrent_update", "the task is being changed by another request; retry");
+  // The patch merges into the task as it is (schedule and payload), so it is built from the version it applies to.
+  return c.json(toAgentflow(await patchTaskWith(ctx, id, (current) => patchInput(assertExpressible(current), b))), 200);
 });
 
 agentflowRouter.openapi(r.runNowRouteDef, async (c) => {

@@ -51,7 +51,7 @@ import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask } from "../../services/tasks/read";
-import { patchTask } from "../../services/tasks/update";
+import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
 import { kubiyaHook, renderKubiyaError } from "./kubiya/errors";
@@ -66,11 +66,13 @@ export const kubiyaFace = createFace({
 });
 const kubiyaRouter = kubiyaFace.router;
 
-async function load(ctx: ServiceContext, id: string): Promise<Task> {
-  const t = await getTask(ctx, id);
+/** The task if this face can show it; anything else (another type or schedule kind) is not found here. */
+function shown(t: Task): Task {
   if (!expressible(t)) throw notFound("task");
   return t;
 }
+
+const load = async (ctx: ServiceContext, id: string): Promise<Task> => shown(await getTask(ctx, id));
 
 kubiyaRouter.openapi(r.listRoute, async (c) => {
   const q = c.req.valid("query");
@@ -88,8 +90,8 @@ kubiyaRouter.openapi(r.createTaskRoute, async (c) => {
 kubiyaRouter.openapi(r.updateRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { taskId } = c.req.valid("param");
-  const current = await load(ctx, taskId);
-  return c.json(kubiyaJson(await patchTask(ctx, taskId, toTaskPatch(c.req.valid("json"), current))), 200);
+  const b = c.req.valid("json");
+  return c.json(kubiyaJson(await patchTaskWith(ctx, taskId, (current) => toTaskPatch(b, shown(current)))), 200);
 });
 
 kubiyaRouter.openapi(r.deleteRoute, async (c) => {

@@ -55,7 +55,7 @@ import { createTask } from "../../services/tasks/create";
 import { deleteTask, toggleTask } from "../../services/tasks/lifecycle";
 import { listTasksOfKinds } from "../../services/tasks/list-kinds";
 import { getTask, getTaskWithRuns } from "../../services/tasks/read";
-import { patchTask } from "../../services/tasks/update";
+import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
 import { netstacksHook, renderNetstacksError } from "./netstacks/errors";
@@ -71,10 +71,13 @@ export const netstacksFace = createFace({
 const netstacksRouter = netstacksFace.router;
 
 /** The task if this face can show it; anything else (other types, non-cron, other org) is not found here. */
-async function load(ctx: ServiceContext, id: string, agent: boolean, withRuns = false): Promise<Task> {
-  const t = withRuns ? await getTaskWithRuns(ctx, id, 20) : await getTask(ctx, id);
+function shown<T extends Task>(t: T, agent: boolean): T {
   if (!expressible(t, agent)) throw notFound("task");
   return t;
+}
+
+async function load(ctx: ServiceContext, id: string, agent: boolean, withRuns = false): Promise<Task> {
+  return shown(withRuns ? await getTaskWithRuns(ctx, id, 20) : await getTask(ctx, id), agent);
 }
 
 function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {
@@ -107,8 +110,8 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   netstacksRouter.openapi(r.update, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
-    const current = await load(ctx, id, agent);
-    const task = await patchTask(ctx, id, toTaskPatch(c.req.valid("json"), current, agent));
+    const b = c.req.valid("json");
+    const task = await patchTaskWith(ctx, id, (current) => toTaskPatch(b, shown(current, agent), agent));
     return c.json(taskJson(task, agent), 200);
   });
 

@@ -55,23 +55,23 @@
  *   400 "Project not found", 404 "Task not found", 401/403/409/413/415 with a clear message.
  */
 import { DomainError } from "../../domain/errors";
-import type { Run } from "../../domain/run";
-import type { TaskPatch, TaskType } from "../../domain/task";
+import { isRunFinished } from "../../domain/run";
+import type { Task, TaskPatch, TaskType } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
 import { getProject, listProjects } from "../../services/projects";
 import type { Project } from "../../services/projects";
-import { getRun } from "../../services/runs/read";
+import { awaitRun } from "../../services/runs/read";
 import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { checkSchedule } from "../../services/tasks/spec";
-import { patchTask } from "../../services/tasks/update";
+import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { platformHook, renderPlatformError } from "./platform/errors";
 import { createFace } from "../face";
 import type { Config, PlatformTask } from "./platform/map";
-import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, isFinished, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
+import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
 import * as r from "./platform/schemas";
 
 export const platformFace = createFace({
@@ -103,12 +103,14 @@ async function projectName(ctx: ServiceContext, id: string | null): Promise<stri
   });
 }
 
-/** A task of the caller's organization that this face can express, or 404. */
-async function platformTask(ctx: ServiceContext, id: string): Promise<PlatformTask> {
-  const t = await getTask(ctx, id);
+/** The task if this face can express it, or 404. */
+function shown(t: Task): PlatformTask {
   if (!expressible(t)) throw notFound();
   return t;
 }
+
+/** A task of the caller's organization that this face can express, or 404. */
+const platformTask = async (ctx: ServiceContext, id: string): Promise<PlatformTask> => shown(await getTask(ctx, id));
 
 /** The configs a body sends (null counts as not sent: forms send every field). */
 const given = (b: { [K in keyof Config]?: Config[K] | null }): Config => ({
@@ -167,32 +169,35 @@ platformRouter.openapi(r.getRoute, async (c) => {
 platformRouter.openapi(r.updateRoute, async (c) => {
   const b = c.req.valid("json");
   const ctx = await serviceContext(c);
-  const current = await platformTask(ctx, c.req.valid("param").id);
-  const type = b.type ?? vendorTypeOf(current);
-  const cfg = given(b);
-  assertOnlyConfigOf(type, cfg);
-  const typeChanged = type !== vendorTypeOf(current);
-  const projectChanged = b.projectId !== undefined && b.projectId !== current.project_id;
-  const patch: TaskPatch = {};
-  if (b.name !== undefined) patch.name = b.name;
-  if (b.enabled !== undefined) patch.enabled = b.enabled;
-  if (b.cronExpression !== undefined || b.timezone !== undefined) {
-    const s = current.schedule;
-    patch.schedule = checkSchedule({ kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) }, ctx.now);
-  }
-  // Parameters are rebuilt only when something they derive from changes, so a PUT of a
-  // name never overwrites what /v1 set (extra targets, retention, ...).
-  if (typeChanged || projectChanged || Object.keys(cfg).length > 0) {
-    const projectId = b.projectId ?? current.project_id;
-    const project = projectId === null ? null : await projectFor(ctx, projectId);
-    const keep = !typeChanged && !projectChanged;
-    const mapped = toParameters(type, cfg, keep ? configOf(current) : undefined, project, keep ? current.parameters : undefined);
-    patch.type = CORE_TYPE[type];
-    patch.parameters = mapped.parameters;
-    if (projectChanged) patch.project_id = projectId;
-  }
-  // If-Match on the version read: a concurrent edit in between is a conflict, never lost.
-  const task = await patchTask(ctx, current.id, patch, current.version);
+  // Built from the task as it is, and redone on fresh data if it changes meanwhile: a
+  // concurrent /v1 PATCH of another field is never lost.
+  const task = await patchTaskWith(ctx, c.req.valid("param").id, async (found) => {
+    const current = shown(found);
+    const type = b.type ?? vendorTypeOf(current);
+    const cfg = given(b);
+    assertOnlyConfigOf(type, cfg);
+    const typeChanged = type !== vendorTypeOf(current);
+    const projectChanged = b.projectId !== undefined && b.projectId !== current.project_id;
+    const patch: TaskPatch = {};
+    if (b.name !== undefined) patch.name = b.name;
+    if (b.enabled !== undefined) patch.enabled = b.enabled;
+    if (b.cronExpression !== undefined || b.timezone !== undefined) {
+      const s = current.schedule;
+      patch.schedule = checkSchedule({ kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) }, ctx.now);
+    }
+    // Parameters are rebuilt only when something they derive from changes, so a PUT of a
+    // name never overwrites what /v1 set (extra targets, retention, ...).
+    if (typeChanged || projectChanged || Object.keys(cfg).length > 0) {
+      const projectId = b.projectId ?? current.project_id;
+      const project = projectId === null ? null : await projectFor(ctx, projectId);
+      const keep = !typeChanged && !projectChanged;
+      const mapped = toParameters(type, cfg, keep ? configOf(current) : undefined, project, keep ? current.parameters : undefined);
+      patch.type = CORE_TYPE[type];
+      patch.parameters = mapped.parameters;
+      if (projectChanged) patch.project_id = projectId;
+    }
+    return patch;
+  });
   if (!expressible(task)) throw notFound();
   return c.json({ success: true as const, task: updatedView(task) }, 200);
 });
@@ -207,23 +212,12 @@ platformRouter.openapi(r.deleteRoute, async (c) => {
 /** Longest a request waits for its execution. */
 const MAX_WAIT_S = 60;
 
-async function waitFor(ctx: ServiceContext, run: Run, deadline: number): Promise<Run> {
-  let current = run;
-  let pause = 100;
-  while (!isFinished(current) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
-    pause = Math.min(pause * 2, 1000);
-    current = await getRun(ctx, run.id);
-  }
-  return current;
-}
-
 platformRouter.openapi(r.runRoute, async (c) => {
   const ctx = await serviceContext(c);
   const task = await platformTask(ctx, c.req.valid("param").id);
   const queued = await runNow(ctx, task.id);
-  const run = await waitFor(ctx, queued, Date.now() + Math.min(task.timeout_seconds, MAX_WAIT_S) * 1000);
-  if (!isFinished(run)) return c.json({ success: true, execution: { id: run.id, status: "running" as const } }, 202);
+  const run = await awaitRun(ctx, queued.id, Date.now() + Math.min(task.timeout_seconds, MAX_WAIT_S) * 1000);
+  if (!isRunFinished(run)) return c.json({ success: true, execution: { id: run.id, status: "running" as const } }, 202);
   const ok = run.status === "succeeded";
   const execution = { id: run.id, status: ok ? ("success" as const) : ("failed" as const), duration: run.duration_ms, result: vendorResult(run.result) ?? null };
   return c.json({ success: ok, ...(!ok && { error: runError(run) }), execution }, 200);

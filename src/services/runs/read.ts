@@ -2,6 +2,7 @@ import { and, count, desc, eq } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { runs } from "../../db/schema";
 import { notFound } from "../../domain/errors";
+import { isRunFinished } from "../../domain/run";
 import type { Run, RunStatus, RunTrigger } from "../../domain/run";
 import type { ServiceContext } from "../context";
 import { getTask } from "../tasks/read";
@@ -11,6 +12,21 @@ export async function getRun(ctx: ServiceContext, id: string): Promise<Run> {
   const row = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.orgId))).get();
   if (!row) throw notFound("run");
   return rowToRun(row);
+}
+
+/**
+ * The run once it is finished, or as it is at `deadline` (epoch ms): polls with a backoff
+ * from 100 ms to 1 s. For a face that answers a run-now with its execution.
+ */
+export async function awaitRun(ctx: ServiceContext, id: string, deadline: number): Promise<Run> {
+  let current = await getRun(ctx, id);
+  let pause = 100;
+  while (!isRunFinished(current) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    pause = Math.min(pause * 2, 1000);
+    current = await getRun(ctx, id);
+  }
+  return current;
 }
 
 /** A task's runs, newest first. */

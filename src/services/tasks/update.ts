@@ -7,14 +7,17 @@ import { mutateTask } from "./write";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+type Built = { input: TaskInput; enabled: boolean | undefined };
+
 /** Applies a new spec: status follows `enabled` when given; the next run is recomputed only when it can have moved. */
-async function applySpec(ctx: ServiceContext, id: string, build: (t: Task) => TaskInput, explicitEnabled: boolean | undefined, ifMatch?: number) {
+async function applySpec(ctx: ServiceContext, id: string, build: (t: Task) => Built | Promise<Built>, ifMatch?: number) {
   return mutateTask(
     ctx,
     id,
     async (current) => {
       if (current.status === "canceled") throw conflict("task_canceled", "a canceled task cannot be changed; create a new task");
-      const spec: TaskSpec = await resolveSpec(ctx, build(current), current.schedule);
+      const { input, enabled: explicitEnabled } = await build(current);
+      const spec: TaskSpec = await resolveSpec(ctx, input, current.schedule);
       const scheduleChanged = !sameJson(spec.schedule, current.schedule);
       let status = current.status;
       if (explicitEnabled === true && status !== "active") status = "active";
@@ -36,24 +39,27 @@ async function applySpec(ctx: ServiceContext, id: string, build: (t: Task) => Ta
 
 /** PUT: the body replaces the task's spec; omitted optional fields return to their defaults. */
 export function replaceTask(ctx: ServiceContext, id: string, input: TaskInput, ifMatch?: number): Promise<Task> {
-  return applySpec(ctx, id, () => input, input.enabled, ifMatch);
+  return applySpec(ctx, id, () => ({ input, enabled: input.enabled }), ifMatch);
+}
+
+/** The task with `patch` applied: `retry` merges field by field, `schedule` and `parameters` are replaced whole. */
+function merged(current: Task, patch: TaskPatch): Built {
+  const base = taskToSpec(current);
+  // A type change needs its own parameters; keeping the old ones would fail validation with a clear message.
+  return { input: { ...base, ...patch, retry: { ...base.retry, ...patch.retry } } as TaskInput, enabled: patch.enabled };
 }
 
 /** PATCH: only provided fields change; `retry` merges field by field, `schedule` and `parameters` are replaced whole. */
 export function patchTask(ctx: ServiceContext, id: string, patch: TaskPatch, ifMatch?: number): Promise<Task> {
-  return applySpec(
-    ctx,
-    id,
-    (current) => {
-      const base = taskToSpec(current);
-      return {
-        ...base,
-        ...patch,
-        // A type change needs its own parameters; keeping the old ones would fail validation with a clear message.
-        retry: { ...base.retry, ...patch.retry },
-      } as TaskInput;
-    },
-    patch.enabled,
-    ifMatch,
-  );
+  return applySpec(ctx, id, (current) => merged(current, patch), ifMatch);
+}
+
+/**
+ * A patch built from the task as it is: `build` reads the current task (and may refuse it,
+ * e.g. "not found" for a task its face cannot show). The write applies only to the version
+ * `build` saw; a concurrent change makes it run again on fresh data (bounded), so a face's
+ * PUT and a concurrent /v1 PATCH of another field both land. `ifMatch` pins a version.
+ */
+export function patchTaskWith(ctx: ServiceContext, id: string, build: (current: Task) => TaskPatch | Promise<TaskPatch>, ifMatch?: number): Promise<Task> {
+  return applySpec(ctx, id, async (current) => merged(current, await build(current)), ifMatch);
 }

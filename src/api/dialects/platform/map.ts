@@ -127,8 +127,6 @@ export function vendorResult(r: unknown): unknown {
   return Object.fromEntries(Object.entries(reported).map(([k, v]) => [camel(k), v]));
 }
 
-const FINISHED = new Set(["succeeded", "failed", "timed_out", "canceled", "skipped"]);
-export const isFinished = (r: Run) => FINISHED.has(r.status);
 /** Why a run did not succeed, in words. */
 export const runError = (r: Run) => r.error ?? `the execution was ${r.status}${r.reason ? ` (${r.reason})` : ""}`;
 
