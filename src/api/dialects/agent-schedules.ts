@@ -39,39 +39,35 @@
  * - A `once` schedule whose `next_run` has already passed is due now: it is stored at the
  *   next second and runs on the next tick (the seed's own 2024 example is such a case).
  */
-import type { Task } from "../../domain/task";
-import type { ServiceContext } from "../../services/context";
+import type { TaskStatus } from "../../domain/task";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { assertOwned, createInput, isShown, patchInput, renderScheduleError, statusOf, toExecution, toSchedule } from "./agent-schedules/map";
+import { SCHEDULE_TYPES, assertOwned, createInput, patchInput, renderScheduleError, toExecution, toSchedule } from "./agent-schedules/map";
+import type { ScheduleStatus } from "./agent-schedules/map";
 import * as r from "./agent-schedules/routes";
 import { createFace } from "../face";
 
 export const agentSchedulesFace = createFace({ bases: ["/api/agents"], render: renderScheduleError });
 const agentSchedulesRouter = agentSchedulesFace.router;
 
-const PAGE = 200;
+/** The seed's list has no paging: it answers the newest this many. */
+const MAX_LISTED = 1000;
 const EXECUTIONS = 20;
 
-/** Every workflow task of the agent (the seed's list has no paging), read page by page. */
-async function agentTasks(ctx: ServiceContext, agentId: string, kind: string | undefined): Promise<Task[]> {
-  const all: Task[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const { tasks, total } = await listTasks(ctx, { type: "workflow", agent_id: agentId, schedule_kind: kind, limit: PAGE, offset });
-    all.push(...tasks);
-    if (tasks.length < PAGE || offset + PAGE >= total) return all;
-  }
-}
+/** 004's statuses in the core's terms (a canceled task reads as completed). */
+const STATUSES_OF: Record<ScheduleStatus, readonly TaskStatus[]> = { active: ["active"], paused: ["paused"], completed: ["completed", "canceled"] };
 
 agentSchedulesRouter.openapi(r.listDef, async (c) => {
   const { id } = c.req.valid("param");
   const q = c.req.valid("query");
-  const tasks = await agentTasks(await serviceContext(c), id, q.type);
-  const shown = tasks.filter((t) => isShown(t) && (q.status === undefined || statusOf(t) === q.status));
-  return c.json({ schedules: shown.map(toSchedule) }, 200);
+  // The seed's list has no paging: the newest MAX_LISTED of the agent's schedules, filtered in SQL.
+  const { tasks } = await listTasks(await serviceContext(c), {
+    type: "workflow", agent_id: id, schedule_kinds: q.type ? [q.type] : SCHEDULE_TYPES, statuses: q.status ? STATUSES_OF[q.status] : undefined, limit: MAX_LISTED, offset: 0,
+  });
+  return c.json({ schedules: tasks.map(toSchedule) }, 200);
 });
 
 agentSchedulesRouter.openapi(r.createDef, async (c) => {

@@ -49,8 +49,7 @@ import type { Task } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
-import { listTasksOfKinds } from "../../services/tasks/list-kinds";
-import { getTask } from "../../services/tasks/read";
+import { getTask, listTasks } from "../../services/tasks/read";
 import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
@@ -76,7 +75,7 @@ const load = async (ctx: ServiceContext, id: string): Promise<Task> => shown(awa
 
 kubiyaRouter.openapi(r.listRoute, async (c) => {
   const q = c.req.valid("query");
-  const page = await listTasksOfKinds(await serviceContext(c), { types: ["agent_task"], schedule_kinds: ["cron", "once"], limit: q.limit, offset: q.offset });
+  const page = await listTasks(await serviceContext(c), { types: ["agent_task"], schedule_kinds: ["cron", "once"], limit: q.limit, offset: q.offset });
   return c.json(page.tasks.map(kubiyaJson), 200);
 });
 

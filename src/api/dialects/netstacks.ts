@@ -53,8 +53,7 @@ import type { ServiceContext } from "../../services/context";
 import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask, toggleTask } from "../../services/tasks/lifecycle";
-import { listTasksOfKinds } from "../../services/tasks/list-kinds";
-import { getTask, getTaskWithRuns } from "../../services/tasks/read";
+import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
@@ -98,7 +97,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   netstacksRouter.openapi(r.list, async (c) => {
     const q = c.req.valid("query");
     const types = agent ? (["agent_task"] as const) : q.task_type ? [q.task_type] : NETSTACKS_TYPES;
-    const page = await listTasksOfKinds(await serviceContext(c), { types, schedule_kinds: ["cron"], enabled: q.enabled, limit: q.limit, offset: q.offset });
+    const page = await listTasks(await serviceContext(c), { types, schedule_kinds: ["cron"], enabled: q.enabled, limit: q.limit, offset: q.offset });
     return c.json({ tasks: page.tasks.map((t) => taskJson(t, agent)), total: page.total, limit: q.limit, offset: q.offset }, 200);
   });
 

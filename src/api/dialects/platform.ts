@@ -43,8 +43,8 @@
  * - Create answers 201 with the reference's short task; PUT changes only the fields sent
  *   (read-only fields such as `id` or `history` are accepted and ignored, so a read task can
  *   be sent back) and answers the reference's short task; DELETE answers 200.
- * - `GET /api/v1/tasks` lists every task of the face (no pagination in the reference; at
- *   most 1000 per type), newest first, filtered by `projectId`, `type`, `enabled`.
+ * - `GET /api/v1/tasks` lists the tasks of the face (no pagination in the reference: the
+ *   newest 1000), newest first, filtered by `projectId`, `type`, `enabled` in one query.
  * - `POST /:id/run` queues a manual run and waits for it, up to the task's timeout and at
  *   most 60 s: 200 `{success, execution:{id, status, duration, result}}` where `success` is
  *   whether the execution succeeded (a failed one adds `error`), or 202
@@ -81,6 +81,9 @@ export const platformFace = createFace({
   unknownRoute: (c) => c.json({ success: false as const, error: `No route for ${c.req.method} ${c.req.path}` }, 404),
 });
 const platformRouter = platformFace.router;
+
+/** The seed's list has no paging: it answers the newest this many. */
+const MAX_LISTED = 1000;
 
 const notFound = () => new DomainError("not_found", "not_found", "Task not found");
 
@@ -130,9 +133,9 @@ platformRouter.openapi(r.listRoute, async (c) => {
   const q = c.req.valid("query");
   const ctx = await serviceContext(c);
   const types: TaskType[] = q.type ? [CORE_TYPE[q.type]] : Object.values(CORE_TYPE);
-  const filter = { schedule_kind: "cron", project_id: q.projectId, enabled: q.enabled === undefined ? undefined : q.enabled === "true", limit: 1000, offset: 0 };
-  const pages = await Promise.all(types.map((type) => listTasks(ctx, { ...filter, type })));
-  const tasks = pages.flatMap((p) => p.tasks).filter(expressible).sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
+  const enabled = q.enabled === undefined ? undefined : q.enabled === "true";
+  const page = await listTasks(ctx, { types, schedule_kinds: ["cron"], project_id: q.projectId, enabled, limit: MAX_LISTED, offset: 0 });
+  const tasks = page.tasks.filter(expressible);
   const names = new Map((tasks.length > 0 ? await listProjects(ctx) : []).map((p) => [p.id, p.name]));
   return c.json({ tasks: tasks.map((t) => summary(t, t.project_id === null ? null : (names.get(t.project_id) ?? null))) }, 200);
 });

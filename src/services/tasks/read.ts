@@ -1,8 +1,8 @@
-import { and, count, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { runs, tasks } from "../../db/schema";
 import { notFound } from "../../domain/errors";
-import type { Task, TaskStatus, TaskType } from "../../domain/task";
+import type { ScheduleKind, Task, TaskStatus, TaskType } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { rowToTask } from "../../db/mappers/tasks";
 import { rowToRun } from "../../db/mappers/runs";
@@ -32,9 +32,17 @@ export async function getTaskWithRuns(ctx: ServiceContext, id: string, runLimit 
   return { ...task, latest_runs: latest.map(rowToRun) };
 }
 
+/**
+ * What a list shows. Single values are /v1's query; the lists (`types`, `schedule_kinds`,
+ * `statuses`) scope a face to the tasks it can express, so every face's page and total come
+ * from one SQL query.
+ */
 export type TaskFilter = {
   status?: TaskStatus;
+  statuses?: readonly TaskStatus[];
   type?: TaskType;
+  types?: readonly TaskType[];
+  schedule_kinds?: readonly ScheduleKind[];
   enabled?: boolean;
   project_id?: string;
   agent_id?: string;
@@ -50,6 +58,9 @@ export async function listTasks(ctx: ServiceContext, f: TaskFilter): Promise<{ t
   const where: SQL[] = [eq(tasks.orgId, ctx.orgId), isNull(tasks.deletedAt)];
   if (f.status) where.push(eq(tasks.status, f.status));
   if (f.type) where.push(eq(tasks.type, f.type));
+  if (f.types) where.push(inArray(tasks.type, [...f.types]));
+  if (f.schedule_kinds) where.push(inArray(tasks.scheduleKind, [...f.schedule_kinds]));
+  if (f.statuses) where.push(inArray(tasks.status, [...f.statuses]));
   if (f.enabled !== undefined) where.push(f.enabled ? eq(tasks.status, "active") : ne(tasks.status, "active"));
   if (f.project_id) where.push(eq(tasks.projectId, f.project_id));
   if (f.agent_id) where.push(eq(tasks.agentId, f.agent_id));

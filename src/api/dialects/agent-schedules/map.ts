@@ -41,7 +41,6 @@ export function assertOwned<T extends Task>(t: T, agentId: string): T {
   if (t.type !== "workflow" || t.agent_id !== agentId || !isTypeOf(t.schedule.kind)) throw notFound("schedule");
   return t;
 }
-export const isShown = (t: Task) => t.type === "workflow" && isTypeOf(t.schedule.kind);
 
 /** A canceled task (canceled through another face) never runs again: 004 calls that completed. */
 export const statusOf = (t: Task): ScheduleStatus => (t.status === "canceled" ? "completed" : t.status);
