@@ -72,7 +72,8 @@ agentSchedulesRouter.openapi(r.listDef, async (c) => {
 
 agentSchedulesRouter.openapi(r.createDef, async (c) => {
   const { id } = c.req.valid("param");
-  const task = await createTask(await serviceContext(c), createInput(id, c.req.valid("json")));
+  const ctx = await serviceContext(c);
+  const task = await createTask(ctx, createInput(id, c.req.valid("json"), ctx.now));
   c.header("Location", `/api/agents/${encodeURIComponent(id)}/schedules/${task.id}`);
   return c.json(toSchedule(task), 201);
 });
@@ -88,7 +89,7 @@ agentSchedulesRouter.openapi(r.updateDef, async (c) => {
   const { id, scheduleId } = c.req.valid("param");
   const b = c.req.valid("json");
   // The patch is built from the task as it is (name suffix, callback, schedule), so it is built from the version it applies to.
-  return c.json(toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(assertOwned(current, id), b))), 200);
+  return c.json(toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(assertOwned(current, id), b, ctx.now))), 200);
 });
 
 agentSchedulesRouter.openapi(r.deleteDef, async (c) => {

@@ -11,3 +11,5 @@ export { MAX_DELAY_SECONDS, validateSchedule } from "./validate";
 export { nextOccurrences, nextRunAndSkip, nextRunAt } from "./next";
 export { instantField, parseInstant } from "./instant";
 export { EXCLUDED_NOTE, MAX_SCHEDULE_DATES } from "./except";
+export { fromRfc5545, toRfc5545 } from "./rfc5545";
+export { dueOnce, onceAtLocal } from "./once";

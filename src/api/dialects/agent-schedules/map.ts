@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { DomainError, ErrorDetail } from "../../../domain/errors";
 import { invalid, notFound } from "../../../domain/errors";
 import type { Run, RunStatus } from "../../../domain/run";
+import { dueOnce } from "../../../domain/schedule";
 import type { Schedule } from "../../../domain/schedule";
 import type { Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
@@ -85,7 +86,7 @@ export const toExecution = (r: Run) => ({
 const fieldError = (path: string, message: string) => invalid("validation_failed", message, [{ path, message }]);
 
 /** The core schedule for a type from the fields sent (or, for the same type, the current ones). */
-function scheduleFor(type: ScheduleType, b: ScheduleBody, current?: Task, now = Date.now()): Schedule {
+function scheduleFor(type: ScheduleType, b: ScheduleBody, now: number, current?: Task): Schedule {
   const cur = current?.schedule;
   const same = cur?.kind === type ? cur : undefined;
   const wrong = (["cron_expression", "next_run", "delay_seconds"] as const).find(
@@ -101,38 +102,36 @@ function scheduleFor(type: ScheduleType, b: ScheduleBody, current?: Task, now = 
   if (type === "once") {
     const at = b.next_run ?? (same?.kind === "once" ? same.at : undefined);
     if (!at) throw fieldError("next_run", "next_run is required for a once schedule");
-    // A one-time schedule whose time has already passed is due: it runs as soon as possible
-    // (stored at the next second, which the answer's next_run shows), as this API's clients expect.
-    const given = b.next_run ? Date.parse(b.next_run) : Number.NaN;
-    if (!Number.isNaN(given) && given <= now) return { kind: "once", at: new Date(Math.ceil(now / 1000) * 1000 + 1000).toISOString() };
-    return { kind: "once", at };
+    // A one-time time sent that has already passed is due: it runs as soon as possible (the
+    // answer's next_run shows when), as this API's clients expect.
+    return { kind: "once", at: b.next_run ? dueOnce(b.next_run, now) : at };
   }
   const delay = b.delay_seconds ?? (same?.kind === "delayed" ? same.delay_seconds : undefined);
   if (!delay) throw fieldError("delay_seconds", "delay_seconds is required for a delayed schedule");
   return { kind: "delayed", delay_seconds: delay };
 }
 
-/** POST → a core workflow task owned by the agent. */
-export function createInput(agentId: string, b: ScheduleBody & { name: string; type: ScheduleType; callback_id: string }): TaskInput {
+/** POST → a core workflow task owned by the agent, as of `now` (a past one-time time is due now). */
+export function createInput(agentId: string, b: ScheduleBody & { name: string; type: ScheduleType; callback_id: string }, now: number): TaskInput {
   return {
     name: coreName(b.name),
     agent_id: agentId,
     type: "workflow",
     parameters: { callback_type: b.callback_type ?? "workflow", callback_id: b.callback_id },
-    schedule: scheduleFor(b.type, b),
+    schedule: scheduleFor(b.type, b, now),
     enabled: b.status !== "paused",
   };
 }
 
 /** PUT → a patch of only the fields sent. */
-export function patchInput(current: Task, b: ScheduleBody): TaskPatch {
+export function patchInput(current: Task, b: ScheduleBody, now: number): TaskPatch {
   const patch: TaskPatch = {};
   if (b.name !== undefined) patch.name = coreName(b.name, current.name);
   if (b.callback_type !== undefined || b.callback_id !== undefined) {
     patch.parameters = { ...current.parameters, ...(b.callback_type && { callback_type: b.callback_type }), ...(b.callback_id && { callback_id: b.callback_id }) };
   }
   const touchesSchedule = [b.type, b.cron_expression, b.next_run, b.delay_seconds, b.timezone].some((v) => v !== undefined);
-  if (touchesSchedule) patch.schedule = scheduleFor(b.type ?? (current.schedule.kind as ScheduleType), b, current);
+  if (touchesSchedule) patch.schedule = scheduleFor(b.type ?? (current.schedule.kind as ScheduleType), b, now, current);
   if (b.status === "completed") throw fieldError("status", "status can be set to active or paused; completed is reached by a one-time schedule that ran");
   if (b.status !== undefined) patch.enabled = b.status === "active";
   return patch;

@@ -4,9 +4,7 @@ import type { ErrorDetail } from "../../../domain/errors";
 import { DomainError, invalid, notFound } from "../../../domain/errors";
 import type { Run } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
-import { ScheduleError, validateTimezone } from "../../../domain/schedule";
-import { parseInstant } from "../../../domain/schedule/instant";
-import { offsetAt } from "../../../domain/schedule/timezone";
+import { ScheduleError, fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";
 import type { Backoff, Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
 
@@ -73,7 +71,7 @@ export function scheduleOf(t: Task): { kind: AgentflowKind; expr: string; timezo
     case "cron":
       return { kind: "cron", expr: s.expression, timezone: s.timezone };
     case "rrule":
-      return { kind: "rrule", expr: [s.rule, ...dateLines(s.except, s.also)].join("\n"), timezone: s.timezone };
+      return { kind: "rrule", expr: toRfc5545(s), timezone: s.timezone };
     case "once":
       return { kind: "once", expr: s.at, timezone: "UTC" };
     case "delayed":
@@ -134,84 +132,14 @@ function checkTimezone(tz: string): string {
   }
 }
 
-/**
- * A `once` expression without an offset is a wall-clock time in `timezone` (the
- * vendor's `timezone` applies to every kind); with Z or an offset it is kept as sent.
- */
-function onceInstant(expr: string, tz: string): string {
-  if (/(Z|[+-]\d{2}:\d{2})$/i.test(expr.trim())) return expr.trim();
-  const parsed = parseInstant(`${expr.trim()}Z`);
-  if ("error" in parsed) return expr; // the core names what is wrong with it
-  const wall = parsed.at;
-  // Two passes find the offset in force at that wall time (the second corrects across a DST change).
-  const at = wall - offsetAt(tz, wall - offsetAt(tz, wall));
-  return new Date(at).toISOString();
-}
-
-const compact = (local: string) => local.replace(/[-:]/g, "");
-
-/** The core's `except`/`also` as RFC 5545 lines: EXDATE;VALUE=DATE for whole days, EXDATE and RDATE for local date-times. */
-function dateLines(except: readonly string[] = [], also: readonly string[] = []): string[] {
-  const days = except.filter((d) => d.length === 10).map(compact);
-  const times = except.filter((d) => d.length > 10).map((d) => compact(d.length === 16 ? `${d}:00` : d));
-  return [
-    ...(days.length > 0 ? [`EXDATE;VALUE=DATE:${days.join(",")}`] : []),
-    ...(times.length > 0 ? [`EXDATE:${times.join(",")}`] : []),
-    ...(also.length > 0 ? [`RDATE:${also.map((d) => compact(d.length === 16 ? `${d}:00` : d)).join(",")}`] : []),
-  ];
-}
-
-const dateError = (message: string) => invalid("invalid_schedule", message, [{ path: "schedule_expr", message }]);
-
-/**
- * The values of an EXDATE or RDATE line as the core's local dates / date-times. Values are
- * local to the task's timezone (a TZID naming another zone, or a UTC value outside UTC, is refused).
- */
-function dateValues(name: "EXDATE" | "RDATE", params: string, values: string, timezone: string): string[] {
-  const tzid = /;TZID=([^;:]+)/i.exec(params)?.[1];
-  if (tzid !== undefined && checkTimezone(tzid) !== timezone) throw dateError(`${name} TZID=${tzid} differs from the task's timezone ${timezone}; give ${name} in ${timezone}`);
-  const valueType = /;VALUE=([^;:]+)/i.exec(params)?.[1]?.toUpperCase();
-  return values.split(",").map((v) => {
-    const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/i.exec(v.trim());
-    if (!m || (valueType === "DATE") !== (m[4] === undefined) || (name === "RDATE" && m[4] === undefined)) {
-      throw dateError(`${name} value "${v}" is not a ${name === "RDATE" ? "date-time (YYYYMMDDTHHMMSS)" : "date-time (YYYYMMDDTHHMMSS) or, with VALUE=DATE, a date (YYYYMMDD)"}`);
-    }
-    if (m[7] && timezone !== "UTC") throw dateError(`${name} value "${v}" is in UTC (ends in Z); give it as local time in ${timezone}`);
-    return m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
-  });
-}
-
-/**
- * RRULE text may carry a `DTSTART[;TZID=zone]:YYYYMMDDTHHMMSS` line (RFC 5545 style) before
- * the rule, and `EXDATE` / `RDATE` lines (the core's `except` / `also`).
- */
-function rruleSchedule(expr: string, tz: string): Schedule {
-  let timezone = tz;
-  let dtstart: string | undefined;
-  const ruleLines: string[] = [];
-  const dates: { name: "EXDATE" | "RDATE"; params: string; values: string }[] = [];
-  for (const line of expr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
-    const d = /^(EXDATE|RDATE)((?:;[^:]*)?):(.*)$/i.exec(line);
-    if (d) {
-      dates.push({ name: (d[1] ?? "").toUpperCase() as "EXDATE" | "RDATE", params: d[2] ?? "", values: d[3] ?? "" });
-      continue;
-    }
-    const m = /^DTSTART(?:;TZID=([^:]+))?:(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)$/i.exec(line);
-    if (!m) {
-      ruleLines.push(line);
-      continue;
-    }
-    if (m[1]) timezone = checkTimezone(m[1]);
-    if (m[8] && timezone !== "UTC") {
-      throw invalid("invalid_schedule", "a DTSTART in UTC (ending in Z) needs timezone UTC; give DTSTART as local time with TZID instead", [
-        { path: "schedule_expr", message: "DTSTART with Z and a non-UTC timezone" },
-      ]);
-    }
-    dtstart = `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}`;
+/** The schedule maths' refusal, on 002's field. */
+function scheduleRule<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof ScheduleError) throw invalid(e.code, e.message, [{ path: "schedule_expr", message: e.message }]);
+    throw e;
   }
-  const except = dates.filter((d) => d.name === "EXDATE").flatMap((d) => dateValues("EXDATE", d.params, d.values, timezone));
-  const also = dates.filter((d) => d.name === "RDATE").flatMap((d) => dateValues("RDATE", d.params, d.values, timezone));
-  return { kind: "rrule", rule: ruleLines.join(";"), timezone, ...(dtstart && { dtstart }), ...(except.length > 0 && { except }), ...(also.length > 0 && { also }) };
 }
 
 /** Builds the core schedule from 002's three fields; `title` names an event that has no expression. */
@@ -224,8 +152,9 @@ export function toSchedule(kind: AgentflowKind, expr: string | null | undefined,
     ]);
   }
   if (kind === "cron") return { kind: "cron", expression: expr, timezone: tz };
-  if (kind === "rrule") return rruleSchedule(expr, tz);
-  return { kind: "once", at: onceInstant(expr, tz) };
+  // The vendor's `timezone` applies to every kind: RFC 5545 text and a once time without an offset are local to it.
+  if (kind === "rrule") return scheduleRule(() => fromRfc5545(expr, tz));
+  return { kind: "once", at: scheduleRule(() => onceAtLocal(expr, tz)) };
 }
 
 const retryOf = (b: AgentflowBody) => ({
