@@ -2,6 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
 import { captureQueue, deliver, expireLeases, runsOf, target, tickAt, until } from "../helpers/engine";
+import { setupTask } from "../helpers/tasks";
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,21 +15,11 @@ afterEach(async () => {
   for (const id of made.splice(0)) await env.DB.prepare("UPDATE tasks SET status = 'paused', next_run_at = NULL WHERE id = ?").bind(id).run();
 });
 
-/** A task, its queue and target, a way to queue manual runs of it, and to read a run. */
-async function setup(over: Record<string, unknown> = {}, answer?: Parameters<typeof target>[0]) {
-  const { key, org } = await tenant();
-  const q = captureQueue();
-  const sink = target(answer);
-  const t = await createTask(key, { parameters: { url: "https://sink.example.com/work" }, ...over });
-  made.push(t.id);
-  const newRun = async () => {
-    const r = await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
-    const msg = q.take(t.id)[0];
-    if (!msg) throw new Error("no message");
-    return { id: r.body.id as string, msg: msg.body };
-  };
-  const statusOf = async (id: string) => (await call("GET", `/v1/runs/${id}`, { token: key })).body;
-  return { t, q, sink, newRun, statusOf, org, key };
+/** `setupTask`, with the task recorded in `made` so it is paused when the test ends. */
+async function setup(...args: Parameters<typeof setupTask>) {
+  const s = await setupTask(...args);
+  made.push(s.t.id);
+  return s;
 }
 
 type LockState = { leases: { runId: string; expiresAt: number; held?: unknown }[]; waiting: { runId: string }[] };

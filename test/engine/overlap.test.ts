@@ -1,29 +1,13 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, runsOf, target, until } from "../helpers/engine";
+import { deliver, runsOf, until } from "../helpers/engine";
+import { setupTask } from "../helpers/tasks";
 
 afterEach(() => vi.restoreAllMocks());
 
-/** A task and a way to queue manual runs of it and deliver their messages to the real consumer. */
-async function setup(over: Record<string, unknown>) {
-  const { key, org } = await tenant();
-  const q = captureQueue();
-  const sink = target();
-  const t = await createTask(key, { parameters: { url: "https://sink.example.com/work" }, ...over });
-  const newRun = async () => {
-    const r = await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
-    const msg = q.take(t.id)[0];
-    if (!msg) throw new Error("no message");
-    return { id: r.body.id as string, msg: msg.body };
-  };
-  const statusOf = async (id: string) => (await call("GET", `/v1/runs/${id}`, { token: key })).body;
-  return { t, q, sink, newRun, statusOf, org, key };
-}
-
 describe("overlap policies (a run arrives while another holds the lock)", () => {
   it("skip: the newcomer is recorded as skipped with reason overlap", async () => {
-    const { sink, newRun, statusOf } = await setup({ overlap_policy: "skip" });
+    const { sink, newRun, statusOf } = await setupTask({ overlap_policy: "skip" });
     sink.hold();
     const a = await newRun();
     const running = deliver(a.msg);
@@ -38,7 +22,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
   });
 
   it("buffer_one: one waits and runs after; a third is skipped", async () => {
-    const { t, sink, newRun, statusOf, q } = await setup({ overlap_policy: "buffer_one" });
+    const { t, sink, newRun, statusOf, q } = await setupTask({ overlap_policy: "buffer_one" });
     sink.hold();
     const a = await newRun();
     const running = deliver(a.msg);
@@ -59,7 +43,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
   });
 
   it("buffer_all: every newcomer waits, and they run in order", async () => {
-    const { t, sink, newRun, statusOf, q } = await setup({ overlap_policy: "buffer_all" });
+    const { t, sink, newRun, statusOf, q } = await setupTask({ overlap_policy: "buffer_all" });
     sink.hold();
     const a = await newRun();
     const running = deliver(a.msg);
@@ -80,7 +64,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
   });
 
   it("cancel_other: the running run's abort signal fires, it ends canceled, the newcomer runs", async () => {
-    const { sink, newRun, statusOf } = await setup({ overlap_policy: "cancel_other" });
+    const { sink, newRun, statusOf } = await setupTask({ overlap_policy: "cancel_other" });
     sink.hold();
     const a = await newRun();
     const running = deliver(a.msg);
@@ -97,7 +81,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
   });
 
   it("allow_all: both run at once", async () => {
-    const { sink, newRun, statusOf } = await setup({ overlap_policy: "allow_all" });
+    const { sink, newRun, statusOf } = await setupTask({ overlap_policy: "allow_all" });
     sink.hold();
     const a = await newRun();
     const b = await newRun();
@@ -110,7 +94,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
   });
 
   it("concurrency_limit 2 lets two run and skips the third", async () => {
-    const { sink, newRun, statusOf } = await setup({ concurrency_limit: 2 });
+    const { sink, newRun, statusOf } = await setupTask({ concurrency_limit: 2 });
     sink.hold();
     const a = await newRun();
     const b = await newRun();
@@ -126,7 +110,7 @@ describe("overlap policies (a run arrives while another holds the lock)", () => 
 
 describe("dedupe and idempotency", () => {
   it("a run with the same dedupe_key inside the window is recorded as skipped (dedupe)", async () => {
-    const { sink, newRun, statusOf } = await setup({ dedupe_key: "nightly-report", dedupe_window_seconds: 3600 });
+    const { sink, newRun, statusOf } = await setupTask({ dedupe_key: "nightly-report", dedupe_window_seconds: 3600 });
     const a = await newRun();
     await deliver(a.msg);
     const b = await newRun();
@@ -137,7 +121,7 @@ describe("dedupe and idempotency", () => {
   });
 
   it("a redelivered message runs nothing twice", async () => {
-    const { t, sink, newRun } = await setup({});
+    const { t, sink, newRun } = await setupTask({});
     const a = await newRun();
     await deliver(a.msg);
     await deliver(a.msg);
@@ -147,7 +131,7 @@ describe("dedupe and idempotency", () => {
   });
 
   it("the lock keeps its state in storage (it survives eviction)", async () => {
-    const { t, sink, newRun } = await setup({ overlap_policy: "buffer_all" });
+    const { t, sink, newRun } = await setupTask({ overlap_policy: "buffer_all" });
     sink.hold();
     const a = await newRun();
     const running = deliver(a.msg);

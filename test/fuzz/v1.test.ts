@@ -2,9 +2,10 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Route } from "./arbitraries";
-import { cases, cronExpr, junkRoute, planCase, routeOf, rruleText, schedule, timezone } from "./arbitraries";
+import { cronExpr, junkRoute, rruleText, schedule, timezone } from "./arbitraries";
 import type { Lane } from "./harness";
 import { fuzzBatches, issueKey, makeLanes, makeStranger, must, prepareBadTokens, statsTable } from "./harness";
+import { fuzzer } from "../helpers/fuzz";
 
 // Property-based bad input on every route of /v1 (issue 6, "Bad input"): generated
 // bodies, content types, credentials, headers, query strings and path ids. For every
@@ -198,21 +199,7 @@ async function repair(lane: Lane): Promise<boolean> {
   return wrote;
 }
 
-/** `n` generated cases over `routes` (in batches of one case per lane); `path` replays a printed failure. */
-function fuzz(routes: Route[], seed: number, n: number, path?: string) {
-  return fuzzBatches({
-    lanes,
-    frozen: [stranger.org],
-    cases: cases(routes),
-    plan: (c, lane) => planCase(c, lane, stranger),
-    label: (c) => `${c.method} ${routeOf(c).path}`,
-    repair,
-    seed,
-    batches: Math.ceil(n / LANES),
-    path,
-    count: () => generated++,
-  });
-}
+const fuzz = fuzzer({ lanes: () => lanes, laneCount: LANES, stranger: () => stranger, repair, count: () => generated++ });
 
 describe("fuzz /v1: generated requests on every route", () => {
   beforeAll(async () => {
