@@ -1,6 +1,5 @@
 import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
-import type { Schedule } from "../../domain/schedule";
 import { instantField, nextOccurrences } from "../../domain/schedule";
 import { publishEvent } from "../../services/runs/trigger";
 import { issueToken } from "../../services/auth/authenticate";
@@ -52,7 +51,7 @@ miscRouter.openapi(previewRoute, async (c) => {
   const now = Date.now();
   const from = after === undefined ? now : instantField(after, "after");
   // Validated as of `after`, so a past window can be previewed too.
-  const valid = checkSchedule(schedule as Schedule, Math.min(now, from));
+  const valid = checkSchedule(schedule, Math.min(now, from));
   // Entries that do not run (excluded, DST-skipped) are listed among the runs, at most
   // MAX_SKIPPED_LISTED of them (a minutely schedule excluding a whole day has 1440).
   let listedSkips = 0;

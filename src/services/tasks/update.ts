@@ -51,7 +51,7 @@ export function patchTask(ctx: ServiceContext, id: string, patch: TaskPatch, ifM
         ...patch,
         // A type change needs its own parameters; keeping the old ones would fail validation with a clear message.
         retry: { ...base.retry, ...patch.retry },
-      } as TaskInput;
+      };
     },
     patch.enabled,
     ifMatch,

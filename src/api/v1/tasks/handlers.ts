@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { instantField } from "../../../domain/schedule";
-import type { TaskInput, TaskPatch } from "../../../domain/task";
 import { createTask } from "../../../services/tasks/create";
 import { cancelTask, deleteTask, pauseTask, resumeTask, skipNext, snoozeTask, toggleTask } from "../../../services/tasks/lifecycle";
 import { getTaskWithRuns, listTasks } from "../../../services/tasks/read";
@@ -16,7 +15,7 @@ import * as r from "./routes";
 export const tasksRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 tasksRouter.openapi(r.createTaskRoute, async (c) => {
-  const task = await createTask(await serviceContext(c), c.req.valid("json") as TaskInput);
+  const task = await createTask(await serviceContext(c), c.req.valid("json"));
   c.header("ETag", etagOf(task));
   c.header("Location", `/v1/tasks/${task.id}`);
   return c.json(taskJson(task), 201);
@@ -36,14 +35,14 @@ tasksRouter.openapi(r.getTaskRoute, async (c) => {
 
 tasksRouter.openapi(r.replaceTaskRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const task = await replaceTask(await serviceContext(c), id, c.req.valid("json") as TaskInput, parseIfMatch(c.req.header("if-match"), id));
+  const task = await replaceTask(await serviceContext(c), id, c.req.valid("json"), parseIfMatch(c.req.header("if-match"), id));
   c.header("ETag", etagOf(task));
   return c.json(taskJson(task), 200);
 });
 
 tasksRouter.openapi(r.patchTaskRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const task = await patchTask(await serviceContext(c), id, c.req.valid("json") as TaskPatch, parseIfMatch(c.req.header("if-match"), id));
+  const task = await patchTask(await serviceContext(c), id, c.req.valid("json"), parseIfMatch(c.req.header("if-match"), id));
   c.header("ETag", etagOf(task));
   return c.json(taskJson(task), 200);
 });
