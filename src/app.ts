@@ -12,7 +12,7 @@ import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
 import { signingRouter } from "./api/v1/signing";
-import { tasksRouter } from "./api/v1/tasks/handlers";
+import { tasksRouter } from "./api/v1/tasks";
 import { agentflowRouter } from "./api/dialects/agentflow";
 import { agentSchedulesRouter } from "./api/dialects/agent-schedules";
 import { netstacksRouter } from "./api/dialects/netstacks";
