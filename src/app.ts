@@ -6,7 +6,6 @@ import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
 import { adminRouter } from "./api/v1/admin";
-import { artifactsRouter } from "./api/v1/artifacts";
 import { platformRouter } from "./api/dialects/platform";
 import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
@@ -48,7 +47,6 @@ export function createApp() {
   app.route("/", adminRouter);
   app.route("/", signingRouter);
   app.route("/", runsRouter);
-  app.route("/", artifactsRouter);
   app.route("/", kubiyaRouter);
   app.route("/", platformRouter);
   app.route("/", netstacksRouter);
