@@ -5,7 +5,8 @@ import { renderError } from "./api/errors";
 import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
-import { adminRouter } from "./api/v1/admin";
+import { apiKeysRouter } from "./api/v1/api-keys";
+import { projectsRouter } from "./api/v1/projects";
 import { platformRouter } from "./api/dialects/platform";
 import { miscRouter } from "./api/v1/misc";
 import { runnersRouter } from "./api/v1/runners";
@@ -44,7 +45,8 @@ export function createApp() {
   // Mounted routers, in one visible list.
   app.route("/", tasksRouter);
   app.route("/", miscRouter);
-  app.route("/", adminRouter);
+  app.route("/", apiKeysRouter);
+  app.route("/", projectsRouter);
   app.route("/", signingRouter);
   app.route("/", runsRouter);
   app.route("/", kubiyaRouter);
