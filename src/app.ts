@@ -8,7 +8,9 @@ import { validationHook } from "./api/validation";
 import { apiKeysRouter } from "./api/v1/api-keys";
 import { projectsRouter } from "./api/v1/projects";
 import { platformRouter } from "./api/dialects/platform";
-import { miscRouter } from "./api/v1/misc";
+import { authRouter } from "./api/v1/auth";
+import { eventsRouter } from "./api/v1/events";
+import { schedulesRouter } from "./api/v1/schedules";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
 import { signingRouter } from "./api/v1/signing";
@@ -44,7 +46,9 @@ export function createApp() {
 
   // Mounted routers, in one visible list.
   app.route("/", tasksRouter);
-  app.route("/", miscRouter);
+  app.route("/", eventsRouter);
+  app.route("/", schedulesRouter);
+  app.route("/", authRouter);
   app.route("/", apiKeysRouter);
   app.route("/", projectsRouter);
   app.route("/", signingRouter);
