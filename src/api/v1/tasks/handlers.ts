@@ -50,7 +50,7 @@ export const deleteTaskHandler: AppRouteHandler<typeof routes.deleteTaskRoute> =
 };
 
 export const toggleTaskHandler: AppRouteHandler<typeof routes.toggleTaskRoute> = async (c) => {
-  // The body is optional: without one, valid("json") is undefined.
+  // The body is optional: an absent one leaves valid("json") undefined.
   const enabled = (c.req.valid("json") as { enabled?: boolean } | undefined)?.enabled;
   return c.json(taskJson(await toggleTask(await serviceContext(c), c.req.valid("param").id, enabled)), 200);
 };
