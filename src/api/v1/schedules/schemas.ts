@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ScheduleSchema } from "../schemas";
+import { ScheduleSchema } from "../../../domain/task-schema";
 
 export const PreviewBody = z
   .strictObject({

@@ -1,21 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
+import { ErrorSchema, IdParam, RunListSchema, RunSchema, TaskSchema, body, errorResponses, json } from "../schemas";
 import {
-  ErrorSchema,
-  IdParam,
+  BackfillBody,
+  BackfillResultSchema,
+  RunBody,
   RunListQuery,
-  RunListSchema,
-  RunSchema,
+  SkipBody,
+  SnoozeBody,
   TaskCreateSchema,
   TaskListQuery,
   TaskListSchema,
   TaskPatchBodySchema,
-  TaskSchema,
-  body,
-  errorResponses,
-  json,
-} from "../schemas";
-import { BackfillBody, BackfillResultSchema, RunBody, SkipBody, SnoozeBody, ToggleBody } from "./schemas";
+  ToggleBody,
+} from "./schemas";
 
 const read = requireScope("tasks:read");
 const write = requireScope("tasks:write");

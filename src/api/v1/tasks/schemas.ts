@@ -1,9 +1,30 @@
 import { z } from "@hono/zod-openapi";
-import { OVERLAP_POLICIES } from "../../../domain/task";
-import { RunSchema } from "../schemas";
+import { RUN_STATUSES } from "../../../domain/run";
+import { OVERLAP_POLICIES, SCHEDULE_KINDS, TASK_STATUSES, TASK_TYPES } from "../../../domain/task";
+import { TaskInputSchema, TaskPatchSchema } from "../../../domain/task-schema";
+import { PageQuery, RunSchema, TaskSchema } from "../schemas";
 
-// Bodies of a task's actions. The task itself (Task, TaskInput, TaskPatch, TaskList)
-// is in ../schemas.ts: runs and runners show it too.
+// The Task itself is in ../schemas.ts: runners show it too. The input shapes are the
+// domain's (task-schema.ts), named here for the OpenAPI document.
+export const TaskCreateSchema = TaskInputSchema.openapi("TaskInput");
+export const TaskPatchBodySchema = TaskPatchSchema.openapi("TaskPatch");
+export const TaskListSchema = z
+  .object({ tasks: z.array(TaskSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi("TaskList");
+
+const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+export const TaskListQuery = z.object({
+  status: z.enum(TASK_STATUSES).optional(),
+  type: z.enum(TASK_TYPES).optional(),
+  enabled: booleanQuery.optional(),
+  project_id: z.string().max(100).optional(),
+  agent_id: z.string().max(200).optional(),
+  schedule_kind: z.enum(SCHEDULE_KINDS).optional(),
+  created_by: z.string().max(200).optional(),
+  q: z.string().max(200).optional().openapi({ description: "Substring of the name, case-insensitive" }),
+  ...PageQuery,
+});
+export const RunListQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), ...PageQuery });
 
 export const ToggleBody = z.strictObject({ enabled: z.boolean().optional() }).openapi("ToggleInput");
 export const SnoozeBody = z
