@@ -5,13 +5,15 @@ import { renderError } from "./api/errors";
 import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
 import { validationHook } from "./api/validation";
-import { adminRouter } from "./api/v1/admin";
-import { artifactsRouter } from "./api/v1/artifacts";
-import { miscRouter } from "./api/v1/misc";
+import { apiKeysRouter } from "./api/v1/api-keys";
+import { authRouter } from "./api/v1/auth";
+import { eventsRouter } from "./api/v1/events";
+import { projectsRouter } from "./api/v1/projects";
 import { runnersRouter } from "./api/v1/runners";
 import { runsRouter } from "./api/v1/runs";
+import { schedulesRouter } from "./api/v1/schedules";
 import { signingRouter } from "./api/v1/signing";
-import { tasksRouter } from "./api/v1/tasks/handlers";
+import { tasksRouter } from "./api/v1/tasks";
 import { agentflowFace } from "./api/dialects/agentflow";
 import { agentSchedulesFace } from "./api/dialects/agent-schedules";
 import { kubiyaFace } from "./api/dialects/kubiya";
@@ -44,11 +46,13 @@ export function createApp() {
 
   // Mounted routers, in one visible list.
   app.route("/", tasksRouter);
-  app.route("/", miscRouter);
-  app.route("/", adminRouter);
+  app.route("/", eventsRouter);
+  app.route("/", schedulesRouter);
+  app.route("/", authRouter);
+  app.route("/", apiKeysRouter);
+  app.route("/", projectsRouter);
   app.route("/", signingRouter);
   app.route("/", runsRouter);
-  app.route("/", artifactsRouter);
   app.route("/", runnersRouter);
 
   // The five dialect faces (README "Dialects"), each under its own base paths.

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
-import type { ServiceContext } from "../services/context";
+import type { AdminContext, ServiceContext } from "../services/context";
 import { ensureOrg } from "../services/orgs";
 import { orgOf } from "./middleware/auth";
 
@@ -13,4 +13,9 @@ export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext
   const orgId = orgOf(identity, c.req.header("x-org-id"));
   if (!identity.orgId) await ensureOrg(db, orgId, now);
   return { db, orgId, actor: identity.subject, now, queue: c.env.RUNS, allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true" };
+}
+
+/** The context of an admin-token call that spans organizations (no X-Org-Id needed). */
+export function adminContext(c: Context<AppEnv>): AdminContext {
+  return { db: createDb(c.env.DB), now: Date.now() };
 }

@@ -88,3 +88,8 @@ export const TaskInputSchema = z.strictObject({
 });
 
 export const TaskPatchSchema = TaskInputSchema.partial();
+
+/** Input of create/replace as the core accepts it (dialects build this too); services parse it again. */
+export type TaskInput = z.output<typeof TaskInputSchema>;
+/** A partial update: only provided fields change (`retry` merges field by field). */
+export type TaskPatch = z.output<typeof TaskPatchSchema>;

@@ -1,4 +1,5 @@
 import type { Schedule } from "./schedule";
+import type { TaskInput } from "./task-schema";
 
 export const TASK_TYPES = ["http", "health_check", "backup", "custom_script", "container_update", "agent_task", "workflow"] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -104,30 +105,5 @@ export function withDefaults(input: TaskInput): TaskSpec {
   };
 }
 
-/** Input of create/replace as the core accepts it (dialects build this too). */
-export type TaskInput = {
-  name: string;
-  description?: string | null;
-  project_id?: string | null;
-  agent_id?: string | null;
-  type: TaskType;
-  parameters?: Record<string, unknown>;
-  schedule: Schedule;
-  enabled?: boolean;
-  retry?: Partial<RetryPolicy>;
-  timeout_seconds?: number;
-  priority?: number;
-  dedupe_key?: string | null;
-  dedupe_window_seconds?: number | null;
-  concurrency_key?: string | null;
-  concurrency_limit?: number;
-  overlap_policy?: OverlapPolicy;
-  catchup?: CatchupPolicy;
-  catchup_window_seconds?: number;
-  on_success_url?: string | null;
-  on_failure_url?: string | null;
-};
-
-/** A partial update: only provided fields change (`retry` merges field by field). */
-export type TaskPatch = Partial<TaskInput>;
-
+/** Inferred from TaskInputSchema (task-schema.ts): the shape that validates /v1 bodies is the type the core accepts. */
+export type { TaskInput, TaskPatch } from "./task-schema";

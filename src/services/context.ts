@@ -14,3 +14,9 @@ export type ServiceContext = {
   queue: Queue<unknown>;
   allowPrivateTargets: boolean;
 };
+
+/**
+ * What an admin-token call across organizations needs (an API key names its own
+ * organization): the database and the clock, and no organization scope.
+ */
+export type AdminContext = Pick<ServiceContext, "db" | "now">;

@@ -18,6 +18,8 @@ export const RUNNER_LEASE_MS = 60_000;
 export const HEARTBEAT_SECONDS = 15;
 
 export type Claim = { run: Run; task: Task };
+/** What a runner asks for: its id, the task types it does, and its labels (`project`). */
+export type ClaimRequest = { runner_id: string; types: TaskType[]; labels?: Record<string, string> };
 
 /** The lease deadline: the next heartbeat's, but never past the run's own timeout. */
 const deadline = (task: Task, run: { started_at: number | null }, now: number) =>
@@ -29,7 +31,7 @@ const deadline = (task: Task, run: { started_at: number | null }, now: number) =
  * a task without one goes to any runner. The claim is a conditional update, so two
  * runners never get the same run.
  */
-export async function claimRun(ctx: ServiceContext, env: Env, p: { runner_id: string; types: TaskType[]; labels?: Record<string, string> }): Promise<Claim | null> {
+export async function claimRun(ctx: ServiceContext, env: Env, p: ClaimRequest): Promise<Claim | null> {
   const project = p.labels?.project;
   const candidates = await ctx.db
     .select({ run: runs, task: tasks })
@@ -63,6 +65,20 @@ export async function claimRun(ctx: ServiceContext, env: Env, p: { runner_id: st
     return { run: rowToRun(row), task };
   }
   return null;
+}
+
+/**
+ * Long-polls for a claim: tries about once a second until `waitMs` has passed or the
+ * caller has gone (`signal`); null when nothing came.
+ */
+export async function waitForClaim(ctx: ServiceContext, env: Env, p: ClaimRequest, waitMs: number, signal?: AbortSignal): Promise<Claim | null> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const claim = await claimRun(ctx, env, p);
+    if (claim) return claim;
+    if (Date.now() >= until || signal?.aborted) return null;
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, until - Date.now()))));
+  }
 }
 
 async function claimedRun(ctx: ServiceContext, runId: string, runnerId: string): Promise<{ run: Run; task: Task }> {

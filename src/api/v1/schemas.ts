@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../../domain/run";
-import { BACKOFFS, CATCHUP_POLICIES, OVERLAP_POLICIES, SCHEDULE_KINDS, TASK_STATUSES, TASK_TYPES } from "../../domain/task";
-import { RetrySchema, ScheduleSchema, TaskInputSchema, TaskPatchSchema } from "../../domain/task-schema";
+import { BACKOFFS, CATCHUP_POLICIES, OVERLAP_POLICIES, TASK_STATUSES, TASK_TYPES } from "../../domain/task";
+import { ScheduleSchema } from "../../domain/task-schema";
 
-// Public shapes of /v1. Instants are ISO-8601 UTC strings.
+// Public shapes that several /v1 resources share (a resource's own are in its
+// folder's schemas.ts), and the helpers every contract uses. Instants are ISO-8601 UTC strings.
 const instant = z.string().openapi({ format: "date-time", example: "2026-03-11T07:00:00.000Z" });
 
 export const ErrorSchema = z
@@ -84,37 +85,16 @@ export const TaskSchema = z
   })
   .openapi("Task");
 
-export const TaskCreateSchema = TaskInputSchema.openapi("TaskInput");
-export const TaskPatchBodySchema = TaskPatchSchema.openapi("TaskPatch");
-export { RetrySchema, ScheduleSchema };
-
-export const TaskListSchema = z
-  .object({ tasks: z.array(TaskSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
-  .openapi("TaskList");
 export const RunListSchema = z
   .object({ runs: z.array(RunSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
   .openapi("RunList");
 
 export const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
-const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, at most 200" }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
-export const TaskListQuery = z.object({
-  status: z.enum(TASK_STATUSES).optional(),
-  type: z.enum(TASK_TYPES).optional(),
-  enabled: booleanQuery.optional(),
-  project_id: z.string().max(100).optional(),
-  agent_id: z.string().max(200).optional(),
-  schedule_kind: z.enum(SCHEDULE_KINDS).optional(),
-  created_by: z.string().max(200).optional(),
-  q: z.string().max(200).optional().openapi({ description: "Substring of the name, case-insensitive" }),
-  ...PageQuery,
-});
-export const RunListQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), ...PageQuery });
-
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,

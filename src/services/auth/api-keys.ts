@@ -4,6 +4,7 @@ import { apiKeys, projects } from "../../db/schema";
 import type { ApiKeyRow } from "../../db/schema";
 import { DomainError, invalid, notFound } from "../../domain/errors";
 import type { Scope } from "../../domain/identity";
+import type { AdminContext } from "../context";
 import { ensureOrg, isValidOrgId, randomSecret } from "../orgs";
 import { sha256Hex, timingSafeEqualText } from "./crypto";
 
@@ -36,10 +37,10 @@ const view = (r: ApiKeyRow): ApiKeyView => ({
 
 /** Issues a key. The plain key is returned here once and stored only as its SHA-256. */
 export async function createApiKey(
-  db: Db,
-  now: number,
+  ctx: AdminContext,
   p: { name: string; org: string; scopes: Scope[]; project_id?: string | null },
 ): Promise<ApiKeyView & { key: string }> {
+  const { db, now } = ctx;
   if (!isValidOrgId(p.org)) {
     throw invalid("validation_failed", "org must be 1-100 characters of letters, digits and . _ : -", [{ path: "org", message: "invalid organization id" }]);
   }
@@ -66,8 +67,9 @@ export async function createApiKey(
   return { ...view(row), key };
 }
 
-export async function listApiKeys(db: Db, org?: string): Promise<ApiKeyView[]> {
-  const rows = await db
+/** Every key, or one organization's, newest first (at most 1000). */
+export async function listApiKeys(ctx: AdminContext, org?: string): Promise<ApiKeyView[]> {
+  const rows = await ctx.db
     .select()
     .from(apiKeys)
     .where(org ? eq(apiKeys.orgId, org) : undefined)
@@ -78,7 +80,8 @@ export async function listApiKeys(db: Db, org?: string): Promise<ApiKeyView[]> {
 }
 
 /** Revokes a key: it stops working at once; its record stays for audit. */
-export async function revokeApiKey(db: Db, id: string, now: number): Promise<ApiKeyView> {
+export async function revokeApiKey(ctx: AdminContext, id: string): Promise<ApiKeyView> {
+  const { db, now } = ctx;
   const row = await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning().get();
   if (row) return view(row);
   const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();

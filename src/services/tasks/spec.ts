@@ -32,7 +32,7 @@ export async function resolveSpec(ctx: ServiceContext, input: TaskInput, stored?
     const details = issueDetails(shape.error.issues);
     throw invalid("validation_failed", `invalid task: ${details.map((d) => `${d.path || "body"}: ${d.message}`).join("; ")}`, details);
   }
-  const spec = withDefaults(shape.data as TaskInput);
+  const spec = withDefaults(shape.data);
   // The schedule first: it is what most callers get wrong, and its errors name the exact field.
   // A stored schedule was validated when written; re-checking it would refuse a past `once` on an unrelated edit.
   if (!stored || JSON.stringify(stored) !== JSON.stringify(spec.schedule)) spec.schedule = checkSchedule(spec.schedule, ctx.now);

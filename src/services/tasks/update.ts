@@ -46,7 +46,7 @@ export function replaceTask(ctx: ServiceContext, id: string, input: TaskInput, i
 function merged(current: Task, patch: TaskPatch): Built {
   const base = taskToSpec(current);
   // A type change needs its own parameters; keeping the old ones would fail validation with a clear message.
-  return { input: { ...base, ...patch, retry: { ...base.retry, ...patch.retry } } as TaskInput, enabled: patch.enabled };
+  return { input: { ...base, ...patch, retry: { ...base.retry, ...patch.retry } }, enabled: patch.enabled };
 }
 
 /** PATCH: only provided fields change; `retry` merges field by field, `schedule` and `parameters` are replaced whole. */

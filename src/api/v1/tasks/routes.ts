@@ -1,21 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
-import { OVERLAP_POLICIES } from "../../../domain/task";
+import { ErrorSchema, IdParam, RunListSchema, RunSchema, TaskSchema, body, errorResponses, json } from "../schemas";
 import {
-  ErrorSchema,
-  IdParam,
+  BackfillBody,
+  BackfillResultSchema,
+  RunBody,
   RunListQuery,
-  RunListSchema,
-  RunSchema,
+  SkipBody,
+  SnoozeBody,
   TaskCreateSchema,
   TaskListQuery,
   TaskListSchema,
   TaskPatchBodySchema,
-  TaskSchema,
-  body,
-  errorResponses,
-  json,
-} from "../schemas";
+  ToggleBody,
+} from "./schemas";
 
 const read = requireScope("tasks:read");
 const write = requireScope("tasks:write");
@@ -53,6 +51,7 @@ export const deleteTaskRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errorResponses },
 });
 
+/** A state change without a body that answers with the task. */
 const action = (path: string, summary: string) =>
   createRoute({
     method: "post", path: `/v1/tasks/{id}/${path}`, tags, middleware: write, summary,
@@ -60,52 +59,35 @@ const action = (path: string, summary: string) =>
     responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
   });
 
-export const ToggleBody = z.strictObject({ enabled: z.boolean().optional() }).openapi("ToggleInput");
-export const SnoozeBody = z
-  .strictObject({
-    delay_seconds: z.number().int().min(1).max(604_800).optional(),
-    until: z.string().max(64).optional(),
-    reason: z.string().max(500).nullable().optional(),
-  })
-  .openapi("SnoozeInput");
-export const SkipBody = z.strictObject({ count: z.number().int().min(0).max(1000) }).openapi("SkipInput");
-export const BackfillBody = z
-  .strictObject({ start: z.string().max(64), end: z.string().max(64), overlap_policy: z.enum(OVERLAP_POLICIES).optional() })
-  .openapi("BackfillInput");
-export const RunBody = z.strictObject({ input: z.unknown().optional() }).openapi("RunInput");
-
-export const toggleRoute = createRoute({
+export const toggleTaskRoute = createRoute({
   method: "post", path: "/v1/tasks/{id}/toggle", tags, middleware: write, summary: "Enable or disable (without a body: flip)",
   request: { params: IdParam, body: body(ToggleBody, false) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
-export const pauseRoute = action("pause", "Pause: no scheduled runs until resumed");
-export const resumeRoute = action("resume", "Resume a paused or snoozed task");
-export const cancelRoute = action("cancel", "Cancel for good (queued runs are canceled too)");
-export const snoozeRoute = createRoute({
+export const pauseTaskRoute = action("pause", "Pause: no scheduled runs until resumed");
+export const resumeTaskRoute = action("resume", "Resume a paused or snoozed task");
+export const cancelTaskRoute = action("cancel", "Cancel for good (queued runs are canceled too)");
+export const snoozeTaskRoute = createRoute({
   method: "post", path: "/v1/tasks/{id}/snooze", tags, middleware: write, summary: "Hold the task for a while; it resumes by itself",
   request: { params: IdParam, body: body(SnoozeBody) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
-export const skipRoute = createRoute({
+export const skipTaskRoute = createRoute({
   method: "post", path: "/v1/tasks/{id}/skip", tags, middleware: write, summary: "Skip the next N occurrences",
   request: { params: IdParam, body: body(SkipBody) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
-export const runRoute = createRoute({
+export const runTaskRoute = createRoute({
   method: "post", path: "/v1/tasks/{id}/run", tags, middleware: write, summary: "Run now, in the background",
   request: { params: IdParam, body: body(RunBody, false) },
   responses: { 202: json(RunSchema, "The queued run"), ...errorResponses },
 });
-export const backfillRoute = createRoute({
+export const backfillTaskRoute = createRoute({
   method: "post", path: "/v1/tasks/{id}/backfill", tags, middleware: write, summary: "One run per past occurrence in a window (at most 1000)",
   request: { params: IdParam, body: body(BackfillBody) },
-  responses: {
-    202: json(z.object({ occurrences: z.number().int(), created: z.number().int(), runs: z.array(RunSchema) }).openapi("BackfillResult"), "Runs queued"),
-    ...errorResponses,
-  },
+  responses: { 202: json(BackfillResultSchema, "Runs queued"), ...errorResponses },
 });
-export const taskRunsRoute = createRoute({
+export const listTaskRunsRoute = createRoute({
   method: "get", path: "/v1/tasks/{id}/runs", tags, middleware: read, summary: "A task's runs, newest first",
   request: { params: IdParam, query: RunListQuery },
   responses: { 200: json(RunListSchema, "One page of runs"), ...errorResponses },

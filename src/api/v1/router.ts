@@ -1,0 +1,19 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { validationHook } from "../validation";
+
+// One folder per /v1 resource: schemas.ts (its public zod), routes.ts (createRoute
+// contracts only), handlers.ts (a few lines over a service each), index.ts (its router).
+// Names, the same in every folder:
+//   route contract  <verb><Resource>Route   createTaskRoute, listTasksRoute, pauseTaskRoute, getRunArtifactRoute
+//   its handler     <verb><Resource>Handler createTaskHandler, listTasksHandler, …
+//   router          <resources>Router       tasksRouter, runsRouter, apiKeysRouter, …
+
+/** The one factory for /v1 routers: every validation failure goes through the shared hook. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/** A handler typed by its route contract (params, body and responses checked against it). */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

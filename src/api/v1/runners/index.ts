@@ -1,0 +1,9 @@
+import { createRouter } from "../router";
+import * as h from "./handlers";
+import * as r from "./routes";
+
+/** /v1/runners/claim and a claimed run's heartbeat and completion (runner scope). */
+export const runnersRouter = createRouter()
+  .openapi(r.claimRunRoute, h.claimRunHandler)
+  .openapi(r.heartbeatRunRoute, h.heartbeatRunHandler)
+  .openapi(r.completeRunRoute, h.completeRunHandler);
