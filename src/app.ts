@@ -1,10 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import type { AppEnv } from "./env";
 import { renderError } from "./api/errors";
 import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
-import { validationHook } from "./api/validation";
+import { createRouter } from "./api/router";
 import { apiKeysRouter } from "./api/v1/api-keys";
 import { authRouter } from "./api/v1/auth";
 import { eventsRouter } from "./api/v1/events";
@@ -22,7 +20,7 @@ import { platformFace } from "./api/dialects/platform";
 
 /** The HTTP face: native /v1 routes, health, and the OpenAPI document with its rendered reference. */
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = createRouter();
   app.use("*", requestId);
   app.onError((err, c) => renderError(c, err));
   app.notFound((c) =>

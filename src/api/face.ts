@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import { DomainError } from "../domain/errors";
 import type { AppEnv } from "../env";
 import { requestGuards } from "./middleware/guards";
-import { validationHook } from "./validation";
+import { createRouter } from "./router";
 
 export type FaceRouter = OpenAPIHono<AppEnv>;
 
@@ -31,7 +31,7 @@ export class Face {
   private sealed = false;
 
   constructor(private readonly o: FaceOptions) {
-    this.router = new OpenAPIHono<AppEnv>({ defaultHook: o.hook ?? validationHook });
+    this.router = createRouter(o.hook);
     for (const base of o.bases) this.router.use(`${base}/*`, ...requestGuards);
     this.router.onError((err, c) => o.render(c, err));
   }

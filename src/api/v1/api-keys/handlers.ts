@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../../services/auth/api-keys";
 import type { ApiKeyView } from "../../../services/auth/api-keys";
 import { adminContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 import type { ApiKeySchema } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { issueToken } from "../../../services/auth/authenticate";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 
 // The caller's identity, not an organization's data: no service context.

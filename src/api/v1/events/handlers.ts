@@ -1,6 +1,6 @@
 import { publishEvent } from "../../../services/runs/trigger";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 
 export const publishEventHandler: AppRouteHandler<typeof routes.publishEventRoute> = async (c) => {

@@ -1,4 +1,4 @@
-import { createRouter } from "../router";
+import { createRouter } from "../../router";
 import * as h from "./handlers";
 import * as r from "./routes";
 

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "../../../services/projects";
 import type { Project } from "../../../services/projects";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 import type { ProjectSchema } from "./schemas";
 

@@ -1,6 +1,6 @@
 import { HEARTBEAT_SECONDS, completeRun, heartbeat, waitForClaim } from "../../../services/runners";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import { runJson, taskJson } from "../serialize";
 import type * as routes from "./routes";
 

@@ -2,7 +2,7 @@ import { listRunArtifacts, readRunArtifact } from "../../../services/runs/artifa
 import { getRun, listRuns } from "../../../services/runs/read";
 import { retryRun } from "../../../services/runs/retry";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import { runJson } from "../serialize";
 import type * as routes from "./routes";
 

@@ -1,5 +1,5 @@
 import { previewSchedule } from "../../../services/schedules";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 
 // No service context: a preview reads and writes nothing, so it needs no organization.

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { completeRotation, getSigningSecrets, startRotation } from "../../../services/signing";
 import type { SigningSecrets } from "../../../services/signing";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 import type { SigningSecretsSchema } from "./schemas";
 

@@ -6,7 +6,7 @@ import { patchTask, replaceTask } from "../../../services/tasks/update";
 import { backfill, runNow } from "../../../services/runs/trigger";
 import { listTaskRuns } from "../../../services/runs/read";
 import { serviceContext } from "../../context";
-import type { AppRouteHandler } from "../router";
+import type { AppRouteHandler } from "../../router";
 import { etagOf, parseIfMatch, runJson, taskJson } from "../serialize";
 import type * as routes from "./routes";
 

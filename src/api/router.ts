@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
-import { validationHook } from "../validation";
+import type { Hook, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { validationHook } from "./validation";
 
 // One folder per /v1 resource: schemas.ts (its public zod), routes.ts (createRoute
 // contracts only), handlers.ts (a few lines over a service each), index.ts (its router).
@@ -10,9 +10,12 @@ import { validationHook } from "../validation";
 //   its handler     <verb><Resource>Handler createTaskHandler, listTasksHandler, …
 //   router          <resources>Router       tasksRouter, runsRouter, apiKeysRouter, …
 
-/** The one factory for /v1 routers: every validation failure goes through the shared hook. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+/**
+ * The one router factory: the app, every /v1 router and every dialect face (api/face.ts,
+ * which passes its own wording of zod failures) are built here.
+ */
+export function createRouter(hook: Hook<unknown, AppEnv, string, unknown> = validationHook) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: hook });
 }
 
 /** A handler typed by its route contract (params, body and responses checked against it). */
