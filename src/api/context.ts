@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { boundLog } from "../log";
 import type { AdminContext, ServiceContext } from "../services/context";
 import { ensureOrg } from "../services/orgs";
 import { orgOf } from "./middleware/auth";
@@ -12,7 +13,11 @@ export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext
   const now = Date.now();
   const orgId = orgOf(identity, c.req.header("x-org-id"));
   if (!identity.orgId) await ensureOrg(db, orgId, now);
-  return { db, orgId, actor: identity.subject, now, queue: c.env.RUNS, allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true" };
+  const requestId = c.get("requestId") ?? "";
+  return {
+    db, orgId, actor: identity.subject, now, queue: c.env.RUNS, allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true",
+    requestId, log: boundLog({ request_id: requestId }),
+  };
 }
 
 /** The context of an admin-token call that spans organizations (no X-Org-Id needed). */

@@ -11,7 +11,8 @@ import { signingSecrets } from "../db/secrets";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import type { Env } from "../env";
-import { log } from "../log";
+import { log, log as writeLog } from "../log";
+import type { Logger } from "../log";
 import { notifyOutcome } from "./notify";
 import { recordHeldOutcome } from "./outcome";
 import type { HeldOutcome } from "./outcome";
@@ -31,7 +32,7 @@ export async function writeHeldOutcome(env: Env, runId: string, taskId: string, 
 }
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
-export async function notify(env: Env, db: Db, task: Task, recorded: Run): Promise<void> {
+export async function notify(env: Env, db: Db, task: Task, recorded: Run, log: Logger = writeLog): Promise<void> {
   const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
   if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
 }

@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { createDb } from "../db/client";
 import { runs, tasks } from "../db/schema";
 import type { Env } from "../env";
-import { log } from "../log";
+import { log as writeLog } from "../log";
+import type { Logger } from "../log";
 import { retryDelaySeconds } from "../domain/retry";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
@@ -26,7 +27,7 @@ export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"]
  * not complete a one-time schedule the task was given since.
  * Returns the recorded run, or null when the run was already finished elsewhere.
  */
-export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outcome: FinalOutcome, now = Date.now()): Promise<Run | null> {
+export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outcome: FinalOutcome, now = Date.now(), log: Logger = writeLog): Promise<Run | null> {
   const failed = outcome.status === "failed" || outcome.status === "timed_out";
   const canRetry = failed && outcome.permanent !== true && run.attempt <= task.retry.max_retries;
   const delay = outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt);

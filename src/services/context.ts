@@ -1,10 +1,13 @@
 import type { Db } from "../db/client";
+import type { Logger } from "../log";
 
 /**
  * What every service call needs: the database, the caller's organization (every
  * query is scoped to it), who acts (for `created_by`), the clock, and the queue.
  * `allowPrivateTargets` (ALLOW_PRIVATE_TARGETS=true, development only) lets tasks and
- * projects name private addresses; otherwise they are refused when written.
+ * projects name private addresses; otherwise they are refused when written. `log` is
+ * bound to the request: every line a request causes, in services and in the engine they
+ * call, carries its `request_id`.
  */
 export type ServiceContext = {
   db: Db;
@@ -13,6 +16,8 @@ export type ServiceContext = {
   now: number;
   queue: Queue<unknown>;
   allowPrivateTargets: boolean;
+  requestId: string;
+  log: Logger;
 };
 
 /**

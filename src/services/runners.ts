@@ -8,7 +8,6 @@ import { notify } from "../engine/held";
 import { LEASE_GRACE_MS, lockOf } from "../engine/lock";
 import { recordOutcome } from "../engine/outcome";
 import type { FinalOutcome } from "../engine/outcome";
-import { log } from "../log";
 import type { ServiceContext } from "./context";
 import { rowToRun } from "../db/mappers/runs";
 import { rowToTask } from "../db/mappers/tasks";
@@ -61,7 +60,7 @@ export async function claimRun(ctx: ServiceContext, env: Env, p: ClaimRequest): 
       .get();
     if (!row) continue; // Another runner was faster.
     await lockOf(env, task).renew(row.id, expires);
-    log("info", "run.claimed", { task_id: task.id, run_id: row.id, runner_id: p.runner_id });
+    ctx.log("info", "run.claimed", { task_id: task.id, run_id: row.id, runner_id: p.runner_id });
     return { run: rowToRun(row), task };
   }
   return null;
@@ -176,9 +175,9 @@ export async function completeRun(ctx: ServiceContext, env: Env, runId: string, 
         ...(edge?.permanent === true && { permanent: true }),
       }
     : { status: c.status, result: report, error: runnerError };
-  const recorded = await recordOutcome(env, ctx.db, task, run, outcome);
+  const recorded = await recordOutcome(env, ctx.db, task, run, outcome, Date.now(), ctx.log);
   await lockOf(env, task).release(runId);
   if (!recorded) throw new DomainError("conflict", "run_finished", `run ${runId} was finished before this report arrived`);
-  await notify(env, ctx.db, task, recorded);
+  await notify(env, ctx.db, task, recorded, ctx.log);
   return recorded;
 }
