@@ -2,6 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../../domain/run";
 import { BACKOFFS, CATCHUP_POLICIES, OVERLAP_POLICIES, TASK_STATUSES, TASK_TYPES } from "../../domain/task";
 import { ScheduleSchema } from "../../domain/task-schema";
+import { errorResponsesFor } from "../openapi";
+export { body, json } from "../openapi";
+import { STATUS_OF } from "../errors";
 
 // Public shapes that several /v1 resources share (a resource's own are in its
 // folder's schemas.ts), and the helpers every contract uses. Instants are ISO-8601 UTC strings.
@@ -95,18 +98,6 @@ export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, at most 200" }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-export const errorResponses = {
-  400: json(ErrorSchema, "The input is invalid; the message says what to fix"),
-  401: json(ErrorSchema, "Missing or invalid credential"),
-  403: json(ErrorSchema, "The credential lacks the scope this route needs"),
-  404: json(ErrorSchema, "Not found (or in another organization)"),
-  409: json(ErrorSchema, "Conflicts with the task's state or another task's name"),
-} as const;
-export const body = <T extends z.ZodType>(schema: T, required = true) => ({
-  content: { "application/json": { schema } },
-  required,
-});
+
+/** Every status a /v1 route can answer, with the codes each carries (derived from the closed code list). */
+export const errorResponses = errorResponsesFor(ErrorSchema, STATUS_OF, { listCodes: true });

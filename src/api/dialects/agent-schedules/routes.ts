@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
 import { MAX_NAME, SCHEDULE_TYPES } from "./map";
+import { body, errorResponsesFor, json } from "../../openapi";
+import { STATUS_OF } from "../../errors";
 
 // The vendor's request shapes; the core checks what they mean (cron, instants, delays).
 
@@ -50,15 +52,9 @@ const ErrorView = z
   .object({ error: z.string(), code: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
   .openapi("AgentScheduleError");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const errors = {
-  400: json(ErrorView, "Invalid schedule data"),
-  401: json(ErrorView, "Missing or invalid token"),
-  403: json(ErrorView, "The token lacks the scope"),
-  404: json(ErrorView, "Schedule not found"),
-  409: json(ErrorView, "The schedule was canceled elsewhere and cannot change"),
-} as const;
+  ...errorResponsesFor(ErrorView, STATUS_OF, { describe: { invalid: "Invalid schedule data", not_found: "Schedule not found", conflict: "The schedule was canceled elsewhere and cannot change" } }),
+};
 
 const AgentParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" }, description: "The agent" }) });
 const BothParams = AgentParam.extend({ scheduleId: z.string().max(100).openapi({ param: { name: "scheduleId", in: "path" } }) });

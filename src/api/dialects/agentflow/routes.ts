@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { BACKOFFS, TASK_STATUSES } from "../../../domain/task";
 import { requireScope } from "../../middleware/auth";
+import { body, errorResponsesFor, json } from "../../openapi";
+import { STATUS_OF } from "../../errors";
 
 // The vendor's request shapes (types and the limits its reference states); the
 // core checks what they mean (cron, RRULE, instants, time zones, event names).
@@ -78,15 +80,9 @@ const ErrorView = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) })
   .openapi("AgentflowError");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const errors = {
-  400: json(ErrorView, "Invalid input"),
-  401: json(ErrorView, "Missing or invalid token"),
-  403: json(ErrorView, "The token lacks the scope"),
-  404: json(ErrorView, "No such task"),
-  409: json(ErrorView, "Duplicate title, or the task is canceled"),
-} as const;
+  ...errorResponsesFor(ErrorView, STATUS_OF, { describe: { invalid: "Invalid input", not_found: "No such task", conflict: "Duplicate title, or the task is canceled" } }),
+};
 const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
 export const ListQuery = z.object({

@@ -17,7 +17,7 @@ export const KubiyaErrorSchema = z
   })
   .openapi("KubiyaError");
 
-const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
+export const KUBIYA_STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -44,7 +44,7 @@ const FIELD: Record<string, string> = {
 export function renderKubiyaError(err: unknown, c: Context<AppEnv>): Response {
   const e = toDomainError(err, c.get("requestId") ?? "");
   if (e.code === "internal_error") return c.json({ msg: "Internal Server Error" }, 500);
-  const status = STATUS[e.kind];
+  const status = KUBIYA_STATUS[e.kind];
   const msg = e.kind === "not_found" ? "Scheduled task not found" : e.message;
   const details = e.details?.map((d) => ({ path: FIELD[d.path] ?? d.path, message: d.message }));
   return c.json({ msg, ...(status === 400 && details && details.length > 0 && { details }) }, status);

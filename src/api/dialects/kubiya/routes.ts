@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
 import { KubiyaErrorSchema } from "./errors";
 import { KubiyaBody, KubiyaTaskSchema } from "./map";
+import { body, errorResponsesFor, json } from "../../openapi";
+import { KUBIYA_STATUS } from "./errors";
 
 // Route contracts of Kubiya's Scheduled Tasks API.
 
@@ -11,15 +13,9 @@ const tags = ["Dialect: Kubiya Scheduled Tasks (003)"];
 const security = [{ bearer: [] }];
 const BASE = "/api/v1/scheduled_tasks";
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const errors = {
-  400: json(KubiyaErrorSchema, "Bad Request - Invalid schedule format or missing required fields"),
-  401: json(KubiyaErrorSchema, "Unauthorized - API key is missing or invalid"),
-  403: json(KubiyaErrorSchema, "Forbidden - The API key doesn't have permission to perform this action"),
-  404: json(KubiyaErrorSchema, "Not Found - The specified scheduled task was not found"),
-  500: json(KubiyaErrorSchema, "Internal Server Error"),
-} as const;
+  ...errorResponsesFor(KubiyaErrorSchema, KUBIYA_STATUS, { describe: { invalid: "Bad Request - Invalid schedule format or missing required fields", unauthorized: "Unauthorized - API key is missing or invalid", forbidden: "Forbidden - The API key doesn't have permission to perform this action", not_found: "Not Found - The specified scheduled task was not found", internal: "Internal Server Error" } }),
+};
 const TaskIdParam = z.object({ taskId: z.string().max(100).openapi({ param: { name: "taskId", in: "path" } }) });
 
 export const ListQuery = z.object({

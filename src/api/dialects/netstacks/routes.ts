@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
 import { NetstacksErrorSchema } from "./errors";
 import { AgentCreateBody, AgentUpdateBody, ListQuery, RunAcceptedSchema, ScheduleCreateBody, ScheduleUpdateBody, TaskListSchema, TaskSchema, ToggleBody } from "./map";
+import { body, errorResponsesFor, json } from "../../openapi";
+import { STATUS_OF } from "../../errors";
 
 // Route contracts of both NetStacks sub-routers; the agent face has the same verbs with its own bodies.
 
@@ -10,16 +12,10 @@ const write = requireScope("tasks:write");
 const tags = ["Dialect: NetStacks (000)"];
 const security = [{ bearer: [] }];
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T, required = true) => ({ content: { "application/json": { schema } }, required });
 const errors = {
-  400: json(NetstacksErrorSchema, "BAD_REQUEST (invalid cron, timezone or parameters) or INVALID_REQUEST (malformed JSON)"),
-  401: json(NetstacksErrorSchema, "UNAUTHORIZED, INVALID_TOKEN or TOKEN_EXPIRED"),
-  403: json(NetstacksErrorSchema, "FORBIDDEN: the token lacks the scope"),
-  404: json(NetstacksErrorSchema, "TASK_NOT_FOUND (also another organization's task)"),
-  409: json(NetstacksErrorSchema, "CONFLICT: a task with the same name exists"),
+  ...errorResponsesFor(NetstacksErrorSchema, STATUS_OF, { describe: { invalid: "BAD_REQUEST (invalid cron, timezone or parameters) or INVALID_REQUEST (malformed JSON)", unauthorized: "UNAUTHORIZED, INVALID_TOKEN or TOKEN_EXPIRED", forbidden: "FORBIDDEN: the token lacks the scope", not_found: "TASK_NOT_FOUND (also another organization's task)", conflict: "CONFLICT: a task with the same name exists" } }),
   422: json(NetstacksErrorSchema, "VALIDATION_ERROR: the body does not have the documented shape"),
-} as const;
+};
 const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
 
 export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {

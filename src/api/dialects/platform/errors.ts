@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError } from "../../../domain/errors";
+import type { ErrorKind } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { STATUS_OF, toDomainError } from "../../errors";
 import { zodHook } from "../../validation";
@@ -12,6 +13,9 @@ type Failure = { status: ContentfulStatusCode; error: string };
 /** Every problem is about `field` (a body missing many fields is not "a cron problem"). */
 const onlyAbout = (e: DomainError, field: string) => (e.details?.length ?? 0) > 0 && (e.details ?? []).every((d) => d.path.startsWith(field));
 
+/** The face's statuses: as the core's, but a concurrent edit is a conflict (409) here. */
+export const PLATFORM_STATUS: Record<ErrorKind, ContentfulStatusCode> = { ...STATUS_OF, precondition_failed: 409 };
+
 /** DomainError → the vendor's status and message (the exact strings its reference documents). */
 export function failureOf(e: DomainError): Failure {
   if (e.code === "invalid_cron" || onlyAbout(e, "schedule.expression") || onlyAbout(e, "cronExpression")) return { status: 400, error: "Invalid cron expression" };
@@ -22,7 +26,7 @@ export function failureOf(e: DomainError): Failure {
   if (e.kind === "precondition_failed") return { status: 409, error: "The task was changed by another request; retry" };
   if (e.kind === "payload_too_large") return { status: 413, error: "The body is larger than 256 KiB" };
   if (e.kind === "unsupported_media_type") return { status: 415, error: "Send the body as JSON with Content-Type: application/json" };
-  return { status: STATUS_OF[e.kind], error: e.message };
+  return { status: PLATFORM_STATUS[e.kind], error: e.message };
 }
 
 /** The router's error handler: never a stack trace; unknown errors are logged and answer an opaque 500. */

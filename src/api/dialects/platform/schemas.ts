@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
+import { body, errorResponsesFor, json } from "../../openapi";
+import { PLATFORM_STATUS } from "./errors";
 
 // The container platform's (001) request and response shapes, as its reference shows them.
 // Zod checks the shape only; the core checks meaning (cron, timezone, parameters, project).
@@ -107,14 +109,8 @@ export const Execution = z
   .openapi("PlatformExecution");
 export const PlatformError = z.object({ success: z.literal(false), error: z.string() }).openapi("PlatformError");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
-const body = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const errors = {
-  400: json(PlatformError, "Invalid input, e.g. {success:false, error:\"Invalid cron expression\"} or \"Project not found\""),
-  401: json(PlatformError, "Missing or invalid credential"),
-  403: json(PlatformError, "The credential lacks tasks:read / tasks:write"),
-  404: json(PlatformError, "{success:false, error:\"Task not found\"}"),
-  409: json(PlatformError, "Conflict (duplicate name, canceled task, concurrent edit)"),
+  ...errorResponsesFor(PlatformError, PLATFORM_STATUS, { describe: { invalid: "Invalid input, e.g. {success:false, error:\"Invalid cron expression\"} or \"Project not found\"", forbidden: "The credential lacks tasks:read / tasks:write", not_found: "{success:false, error:\"Task not found\"}", conflict: "Conflict (duplicate name, canceled task)" } }),
 };
 const tags = ["Dialect: container platform (001)"];
 const read = requireScope("tasks:read");
