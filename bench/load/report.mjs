@@ -5,7 +5,7 @@ import path from "node:path";
 import { CONCURRENCY, N_DUE, N_SAME, N_TASKS, RESULTS, ROOT } from "./config.mjs";
 import { log } from "./util.mjs";
 
-const fmt = (p) => (p && p.n ? `${p.p50} / ${p.p95} / ${p.p99} / ${p.max}` : "–");
+const fmt = (p) => (p?.n ? `${p.p50} / ${p.p95} / ${p.p99} / ${p.max}` : "–");
 const mark = (ok) => (ok ? "PASS" : "**FAIL**");
 
 /** Writes both files and prints the table; sets `report.json_path` (absolute) for the table's link. */

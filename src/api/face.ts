@@ -4,7 +4,7 @@
  * for everything thrown, and an answer in its own shape for unknown paths and methods
  * under its base paths. app.ts mounts the faces in one visible list.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hook } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DomainError } from "../domain/errors";

@@ -92,7 +92,7 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
   const db = createDb(env.DB);
   const runRow = await db.select().from(runs).where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id))).get();
   if (runRow?.status === "running" && runRow.runnerReadyAt === null) return redeliveredWhileRunning(env, db, m);
-  if (!runRow || runRow.status !== "queued") return; // Redelivery of a run already started or finished.
+  if (runRow?.status !== "queued") return; // Redelivery of a run already started or finished.
   const run = rowToRun(runRow);
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
   if (!taskRow || taskRow.deletedAt !== null) return settle(db, run, "canceled", "task_deleted");

@@ -93,7 +93,7 @@ export type HeldOutcome = { outcome: FinalOutcome; finishedAt: number };
  */
 export async function recordHeldOutcome(env: Env, db: Db, task: Task, runId: string, held: HeldOutcome): Promise<Run | null> {
   const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, task.org_id))).get();
-  if (!runRow || runRow.status !== "running") return null;
+  if (runRow?.status !== "running") return null;
   return recordOutcome(env, db, task, rowToRun(runRow), held.outcome, held.finishedAt);
 }
 
@@ -106,7 +106,7 @@ export async function expireLease(env: Env, runId: string, taskId: string, orgId
   if (runRow.status === "queued" && runRow.runnerReadyAt !== null) {
     runRow = await db.update(runs).set({ status: "running", startedAt: runRow.runnerReadyAt }).where(and(eq(runs.id, runId), eq(runs.status, "queued"))).returning().get();
   }
-  if (!runRow || runRow.status !== "running") return;
+  if (runRow?.status !== "running") return;
   const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
   if (!taskRow) return;
   await recordOutcome(env, db, rowToTask(taskRow), rowToRun(runRow), {

@@ -15,7 +15,12 @@ const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString
 const BINARY = Uint8Array.from({ length: 1024 }, (_, i) => i % 256);
 const TEXT = "hostname edge-1\ninterface eth0\n";
 /** A body whose length is not announced (no Content-Length): the buffered path. */
-const unannounced = (text: string) => new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(text)), c.close()) });
+const unannounced = (text: string) => new ReadableStream({
+    start: (c) => {
+      c.enqueue(new TextEncoder().encode(text));
+      c.close();
+    },
+  });
 
 function backupTask(parameters: Record<string, unknown>, org = newOrg()): Task {
   return { id: crypto.randomUUID(), org_id: org, type: "backup", name: "nightly", timeout_seconds: 30, parameters } as unknown as Task;

@@ -69,7 +69,9 @@ export function target(answer: (call: Call) => Response | Promise<Response> = ()
   return {
     calls,
     held,
-    hold: () => void (holding = true),
+    hold: () => {
+      holding = true;
+    },
     /** Answers every held call (each with its own Response: a body can be read once). */
     release: (make: () => Response = () => new Response("ok")) => {
       holding = false;

@@ -80,6 +80,9 @@ function maxConcurrent(runs) {
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let running = 0;
   let maxRunning = 0;
-  for (const [, d] of edges) maxRunning = Math.max(maxRunning, (running += d));
+  for (const [, d] of edges) {
+    running += d;
+    maxRunning = Math.max(maxRunning, running);
+  }
   return maxRunning;
 }

@@ -170,7 +170,8 @@ function withAlso(collector: Collector, also: readonly number[]): { push: (wall:
       // In both: fed once, as an RDATE time (which UNTIL does not bound).
       const inAlso = also[i] === wall;
       if (inAlso) i++;
-      return (open = collector.push(wall, !inAlso));
+      open = collector.push(wall, !inAlso);
+      return open;
     },
     finish: () => void feedUpTo(Number.POSITIVE_INFINITY),
   };

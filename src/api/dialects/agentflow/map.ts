@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorDetail } from "../../../domain/errors";
-import { DomainError, invalid, notFound } from "../../../domain/errors";
+import { type DomainError, invalid, notFound } from "../../../domain/errors";
 import type { Run } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
 import { ScheduleError, fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";

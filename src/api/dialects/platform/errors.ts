@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DomainError } from "../../../domain/errors";
+import type { DomainError } from "../../../domain/errors";
 import type { ErrorKind } from "../../../domain/errors";
 import type { AppEnv } from "../../../env";
 import { STATUS_OF, toDomainError } from "../../errors";
