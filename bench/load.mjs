@@ -29,7 +29,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { call, devProxy } from "./load/client.mjs";
-import { BASE, BASELINE_REQUESTS, CONCURRENCY, IN_PLACE, KEEP_STATE, N_DUE, N_SAME, N_TASKS, PORT, RATE_VARS, ROOT, WAIT_MINUTES } from "./load/config.mjs";
+import {
+  BASE,
+  BASELINE_REQUESTS,
+  CONCURRENCY,
+  IN_PLACE,
+  KEEP_STATE,
+  N_DUE,
+  N_SAME,
+  N_TASKS,
+  PORT,
+  RATE_VARS,
+  ROOT,
+  WAIT_MINUTES,
+} from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { writeResults } from "./load/report.mjs";
 import { scenarioA } from "./load/scenarios/a-same-name.mjs";
@@ -48,7 +61,16 @@ async function main() {
   const report = {
     started_at: started.toISOString(),
     finished_at: null,
-    config: { port: PORT, same_name: N_SAME, tasks: N_TASKS, due: N_DUE, concurrency: CONCURRENCY, wait_minutes: WAIT_MINUTES, rate_limit_vars: RATE_VARS, state_dir: stateDir },
+    config: {
+      port: PORT,
+      same_name: N_SAME,
+      tasks: N_TASKS,
+      due: N_DUE,
+      concurrency: CONCURRENCY,
+      wait_minutes: WAIT_MINUTES,
+      rate_limit_vars: RATE_VARS,
+      state_dir: stateDir,
+    },
     machine: versions(),
     startup_s: null,
     scenarios: {},
@@ -111,8 +133,7 @@ async function main() {
   if (!keep) {
     rmSync(path.join(stateDir, "app", "node_modules"), { force: true }); // the link, never what it points to
     rmSync(stateDir, { recursive: true, force: true });
-  }
-  else log(`state and server log kept in ${stateDir}`);
+  } else log(`state and server log kept in ${stateDir}`);
   process.exit(report.pass ? 0 : 1);
 }
 

@@ -20,7 +20,14 @@ const REPEAT = 30;
 
 const dir = mkdtempSync(join(tmpdir(), "schedule-bench-"));
 const out = join(dir, "schedule.mjs");
-await build({ entryPoints: ["src/domain/schedule/index.ts"], bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error" });
+await build({
+  entryPoints: ["src/domain/schedule/index.ts"],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: out,
+  logLevel: "error",
+});
 const { validateSchedule, nextOccurrences, nextRunAt } = await import(pathToFileURL(out).href);
 
 const cron = (expression, timezone = "UTC") => ({ kind: "cron", expression, timezone });
@@ -61,7 +68,10 @@ const CORPUS = [
   // MONTHLY/YEARLY fast-forward, arithmetic MINUTELY+BYHOUR, sub-daily BYSETPOS, UNTIL instant).
   ["cron: list of steps", cron("*/15,30-59/10 0 * * *")],
   ["rrule: YEARLY;INTERVAL=100;COUNT=3", rrule("FREQ=YEARLY;INTERVAL=100;COUNT=3")],
-  ["rrule: Feb 29 every 100 years (10-period horizon)", rrule("FREQ=YEARLY;INTERVAL=100;BYMONTH=2;BYMONTHDAY=29", "UTC", "2000-01-01T09:00")],
+  [
+    "rrule: Feb 29 every 100 years (10-period horizon)",
+    rrule("FREQ=YEARLY;INTERVAL=100;BYMONTH=2;BYMONTHDAY=29", "UTC", "2000-01-01T09:00"),
+  ],
   ["rrule: MONTHLY Feb 29 from the year 100", rrule("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29", "UTC", "0100-01-01T00:00")],
   ["rrule: DAILY;INTERVAL=1000000 never fires", rrule("FREQ=DAILY;INTERVAL=1000000;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")],
   ["rrule: WEEKLY;INTERVAL=520000 never fires", rrule("FREQ=WEEKLY;INTERVAL=520000;BYDAY=MO;BYSETPOS=2")],
@@ -103,14 +113,31 @@ for (const [name, schedule] of CORPUS) {
     worst = Math.max(worst, ms);
     total += ms;
   }
-  rows.push({ name, schedule, first_ms: +first.toFixed(3), worst_ms: +worst.toFixed(3), preview10_worst_ms: +worst10.toFixed(3), mean_ms: +(total / REPEAT).toFixed(3), outcome, within_limit: worst <= LIMIT_MS });
+  rows.push({
+    name,
+    schedule,
+    first_ms: +first.toFixed(3),
+    worst_ms: +worst.toFixed(3),
+    preview10_worst_ms: +worst10.toFixed(3),
+    mean_ms: +(total / REPEAT).toFixed(3),
+    outcome,
+    within_limit: worst <= LIMIT_MS,
+  });
 }
 rmSync(dir, { recursive: true, force: true });
 
 const date = new Date().toISOString().slice(0, 10);
 const pass = rows.every((r) => r.within_limit);
 mkdirSync("bench/results", { recursive: true });
-const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, limit_ms: LIMIT_MS, repeat: REPEAT, pass };
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  limit_ms: LIMIT_MS,
+  repeat: REPEAT,
+  pass,
+};
 writeFileSync(`bench/results/schedule-maths-${date}.json`, `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
 const md = [
   `# Schedule maths bench — ${meta.date}`,
@@ -119,7 +146,10 @@ const md = [
   "",
   "| Expression | Cold (ms) | Slowest (ms) | Mean (ms) | Preview 10, slowest (ms) | Outcome |",
   "|---|---|---|---|---|---|",
-  ...rows.map((r) => `| ${r.name} | ${r.first_ms} | ${r.worst_ms}${r.within_limit ? "" : " **over**"} | ${r.mean_ms} | ${r.preview10_worst_ms} | ${r.outcome.replace(/\|/g, "\\|").slice(0, 120)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.first_ms} | ${r.worst_ms}${r.within_limit ? "" : " **over**"} | ${r.mean_ms} | ${r.preview10_worst_ms} | ${r.outcome.replace(/\|/g, "\\|").slice(0, 120)} |`,
+  ),
   "",
   `Result: **${pass ? "PASS" : "FAIL"}** (slowest ${Math.max(...rows.map((r) => r.worst_ms))} ms).`,
   "",

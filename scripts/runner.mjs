@@ -29,13 +29,21 @@ const DEFAULT_HEALTH_COMMAND =
 const DEFAULT_CONNECTIVITY_COMMAND =
   "docker info >/dev/null && docker ps --format '{{.Names}} {{.Ports}}' | { fail=0; while read -r name ports; do " +
   "for port in $(printf '%s\\n' \"$ports\" | grep -oE ':[0-9]+->' | sed -E 's/[^0-9]//g' | sort -u); do " +
-  "if timeout 5 bash -c \"exec 3<>/dev/tcp/127.0.0.1/$port\" 2>/dev/null; then echo \"$name :$port reachable\"; " +
-  "else echo \"$name :$port unreachable\"; fail=1; fi; done; done; exit $fail; }";
+  'if timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then echo "$name :$port reachable"; ' +
+  'else echo "$name :$port unreachable"; fail=1; fi; done; done; exit $fail; }';
 
 function parseArgs(argv) {
-  const opts = { url: process.env.TASKS_URL, key: process.env.TASKS_RUNNER_KEY, id: `${hostname()}-${process.pid}`, types: ["custom_script", "container_update"], labels: {}, once: false,
-    backupCommand: process.env.TASKS_BACKUP_COMMAND, healthCommand: process.env.TASKS_HEALTH_COMMAND ?? DEFAULT_HEALTH_COMMAND,
-    connectivityCommand: process.env.TASKS_CONNECTIVITY_COMMAND ?? DEFAULT_CONNECTIVITY_COMMAND };
+  const opts = {
+    url: process.env.TASKS_URL,
+    key: process.env.TASKS_RUNNER_KEY,
+    id: `${hostname()}-${process.pid}`,
+    types: ["custom_script", "container_update"],
+    labels: {},
+    once: false,
+    backupCommand: process.env.TASKS_BACKUP_COMMAND,
+    healthCommand: process.env.TASKS_HEALTH_COMMAND ?? DEFAULT_HEALTH_COMMAND,
+    connectivityCommand: process.env.TASKS_CONNECTIVITY_COMMAND ?? DEFAULT_CONNECTIVITY_COMMAND,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -104,7 +112,11 @@ function commandsOf(task, opts) {
 
 function runShell(command, p, out, err, timeoutMs, signal) {
   return new Promise((resolve) => {
-    const child = spawn(p.shell ?? "/bin/sh", ["-c", command], { cwd: p.cwd, env: { ...process.env, ...(p.env ?? {}) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(p.shell ?? "/bin/sh", ["-c", command], {
+      cwd: p.cwd,
+      env: { ...process.env, ...(p.env ?? {}) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -140,7 +152,11 @@ async function execute(opts, leased) {
     }
   }, heartbeat_interval_seconds * 1000);
   const timeoutMs = (p.timeout_seconds ?? task.timeout_seconds) * 1000;
-  const shellOpts = { shell: p.shell, cwd: p.cwd, env: { ...p.env, TASKS_TASK_ID: task.id, TASKS_RUN_ID: run.id, TASKS_PARAMETERS: JSON.stringify(p) } };
+  const shellOpts = {
+    shell: p.shell,
+    cwd: p.cwd,
+    env: { ...p.env, TASKS_TASK_ID: task.id, TASKS_RUN_ID: run.id, TASKS_PARAMETERS: JSON.stringify(p) },
+  };
   const commands = commandsOf(task, opts);
   let status = "succeeded";
   let exitCode = 0;
@@ -176,7 +192,14 @@ async function execute(opts, leased) {
       /* no JSON result line: the output tails are the report */
     }
   }
-  await api(opts, `/v1/runs/${run.id}/complete`, { runner_id: opts.id, status, exit_code: exitCode, stdout_tail: out.text(), stderr_tail: err.text(), ...(result && { result }) });
+  await api(opts, `/v1/runs/${run.id}/complete`, {
+    runner_id: opts.id,
+    status,
+    exit_code: exitCode,
+    stdout_tail: out.text(),
+    stderr_tail: err.text(),
+    ...(result && { result }),
+  });
   console.log(`[runner] ${run.id}: ${status} (exit ${exitCode})`);
 }
 

@@ -36,10 +36,15 @@ if (!existsSync(".dev.vars")) {
   console.log("[start] created .dev.vars from .dev.vars.example (development secrets)");
 }
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist], { stdio: "inherit", env: { ...process.env, CI: "true" } });
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist], {
+  stdio: "inherit",
+  env: { ...process.env, CI: "true" },
+});
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args], { stdio: "inherit" });
+const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args], {
+  stdio: "inherit",
+});
 const stop = () => {
   dev.kill("SIGINT");
   process.exit(0);

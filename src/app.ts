@@ -35,7 +35,11 @@ export function createApp() {
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Tasks API", version: "1.0.0", description: "Scheduled tasks on Cloudflare Workers: cron, RRULE, once, delayed and event schedules." },
+    info: {
+      title: "Tasks API",
+      version: "1.0.0",
+      description: "Scheduled tasks on Cloudflare Workers: cron, RRULE, once, delayed and event schedules.",
+    },
     security: [{ bearer: [] }],
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tasks API reference" }));

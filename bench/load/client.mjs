@@ -35,7 +35,11 @@ async function callOnce(method, url, { token, body, headers = {} } = {}) {
   try {
     const res = await fetch(`${BASE}${url}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
@@ -68,7 +72,10 @@ export async function createTask(key, body) {
 
 /** A fresh API key in its own organization, so each scenario has its own totals. */
 export async function apiKey(org) {
-  const r = await call("POST", "/v1/api-keys", { token: ADMIN_TOKEN, body: { name: `bench ${org}`, org, scopes: ["tasks:read", "tasks:write"] } });
+  const r = await call("POST", "/v1/api-keys", {
+    token: ADMIN_TOKEN,
+    body: { name: `bench ${org}`, org, scopes: ["tasks:read", "tasks:write"] },
+  });
   if (r.status !== 201 || !r.json?.key) throw new Error(`could not create an API key for ${org}: ${r.status} ${r.text ?? r.error}`);
   return r.json.key;
 }

@@ -27,7 +27,11 @@ export function markdown(r) {
     `# Load bench — ${r.finished_at}`,
     "",
     `\`npm run bench\` on ${r.machine.cores} cores (${r.machine.cpu ?? "unknown CPU"}, ${r.machine.memory_gb} GB), Node ${r.machine.node}, wrangler ${r.machine.wrangler} (local \`wrangler dev\`, SQLite-backed D1, ` +
-      `local Queues/DOs), commit ${r.machine.git_commit}${r.machine.git_dirty ? " + uncommitted changes" : ""}. Rate limits raised for the bench (${Object.entries(r.config.rate_limit_vars).map(([k, v]) => `${k}=${v}`).join(", ")}). ` +
+      `local Queues/DOs), commit ${r.machine.git_commit}${r.machine.git_dirty ? " + uncommitted changes" : ""}. Rate limits raised for the bench (${Object.entries(
+        r.config.rate_limit_vars,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")}). ` +
       "Figures are this machine's, not production's.",
     "",
     "| Scenario | Check | Result | Figures |",

@@ -26,7 +26,8 @@ function scanLine(line) {
   if (line.includes('"event":"tick.')) {
     try {
       const t = JSON.parse(line.slice(line.indexOf("{")));
-      if (t.claimed || t.queued || t.swept || t.event !== "tick.finished") serverStats.ticks.push({ event: t.event, now: t.now, claimed: t.claimed, queued: t.queued, swept: t.swept });
+      if (t.claimed || t.queued || t.swept || t.event !== "tick.finished")
+        serverStats.ticks.push({ event: t.event, now: t.now, claimed: t.claimed, queued: t.queued, swept: t.swept });
     } catch {
       /* not a log line of ours */
     }

@@ -35,7 +35,12 @@ export function startServer(stateDir, appDir) {
   const args = ["scripts/start.mjs", "--port", String(PORT), "--persist-to", path.join(stateDir, "state"), ...vars];
   log(`starting: node ${args.join(" ")}  (server log: ${logPath})`);
   // Its own process group, so stopping it reaches npx, wrangler and workerd.
-  server = spawn(process.execPath, args, { cwd: appDir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  server = spawn(process.execPath, args, {
+    cwd: appDir,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
   const scan = lineScanner(serverLog);
   server.stdout.on("data", scan);
   server.stderr.on("data", scan);

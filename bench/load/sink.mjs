@@ -26,6 +26,15 @@ export function startSink() {
   });
   srv.keepAliveTimeout = 5000;
   return new Promise((resolve) =>
-    srv.listen(0, "127.0.0.1", () => resolve({ srv, port: srv.address().port, calls, get total() { return total; } })),
+    srv.listen(0, "127.0.0.1", () =>
+      resolve({
+        srv,
+        port: srv.address().port,
+        calls,
+        get total() {
+          return total;
+        },
+      }),
+    ),
   );
 }

@@ -15,8 +15,14 @@ export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext
   if (!identity.orgId) await ensureOrg(db, orgId, now);
   const requestId = c.get("requestId") ?? "";
   return {
-    db, orgId, actor: identity.subject, now, queue: c.env.RUNS, allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true",
-    requestId, log: boundLog({ request_id: requestId }),
+    db,
+    orgId,
+    actor: identity.subject,
+    now,
+    queue: c.env.RUNS,
+    allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true",
+    requestId,
+    log: boundLog({ request_id: requestId }),
   };
 }
 

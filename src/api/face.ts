@@ -42,7 +42,9 @@ export class Face {
    */
   mountOn(app: OpenAPIHono<AppEnv>): void {
     if (!this.sealed) {
-      const unknown = this.o.unknownRoute ?? ((c: Context<AppEnv>) => this.o.render(c, new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`)));
+      const unknown =
+        this.o.unknownRoute ??
+        ((c: Context<AppEnv>) => this.o.render(c, new DomainError("not_found", "not_found", `no route for ${c.req.method} ${c.req.path}`)));
       for (const base of this.o.bases) this.router.all(`${base}/*`, unknown);
       this.sealed = true;
     }

@@ -12,7 +12,10 @@ import type { ErrorKind } from "../domain/errors";
 export const ERROR_KINDS = [...new Set(Object.values(ERROR_CODES))] as ErrorKind[];
 
 /** The codes of one kind, in the list's order. */
-export const codesOf = (kind: ErrorKind): string[] => Object.entries(ERROR_CODES).filter(([, k]) => k === kind).map(([code]) => code);
+export const codesOf = (kind: ErrorKind): string[] =>
+  Object.entries(ERROR_CODES)
+    .filter(([, k]) => k === kind)
+    .map(([code]) => code);
 
 /** A JSON response with its description. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });

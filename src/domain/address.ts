@@ -12,7 +12,10 @@
  * a Worker with a private network binding).
  */
 export function isPrivateTarget(url: URL): boolean {
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.+$/, "");
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.+$/, "");
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host === "metadata.google.internal") return true;
   const v4 = parseIPv4(host) ?? embeddedIPv4(host);
   if (v4 !== null) return isPrivateIPv4(v4);

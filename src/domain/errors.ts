@@ -79,7 +79,11 @@ export function issueDetails(issues: ReadonlyArray<{ path: PropertyKey[]; messag
 }
 
 /** "a: …; b: …" for at most five details: the summary every face puts in its message. */
-export const detailSummary = (details: ErrorDetail[]) => details.slice(0, 5).map((d) => `${d.path}: ${d.message}`).join("; ");
+export const detailSummary = (details: ErrorDetail[]) =>
+  details
+    .slice(0, 5)
+    .map((d) => `${d.path}: ${d.message}`)
+    .join("; ");
 
 export const invalid = (code: CodeOf<"invalid">, message: string, details?: ErrorDetail[]) =>
   new DomainError("invalid", code, message, details);

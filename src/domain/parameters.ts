@@ -19,7 +19,10 @@ const httpUrl = z
 // Header names are RFC 7230 tokens; values may not carry CR/LF (no header injection).
 const headers = z.record(
   z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "invalid header name"),
-  z.string().max(8192).regex(/^[^\r\n]*$/, "header values may not contain line breaks"),
+  z
+    .string()
+    .max(8192)
+    .regex(/^[^\r\n]*$/, "header values may not contain line breaks"),
 );
 const statusCode = z.number().int().min(100).max(599);
 const timeout = z.number().int().min(1).max(86_400);
@@ -36,30 +39,31 @@ export const HttpParameters = z.strictObject({
 
 export const HealthCheckParameters = z
   .strictObject({
-  targets: z
-    .array(
-      z.strictObject({
-        name: z.string().max(200).optional(),
-        url: httpUrl,
-        method: method.optional(),
-        expected_status: statusCode.optional(),
-        body_contains: z.string().max(1000).optional(),
-        max_latency_ms: z.number().int().min(1).max(600_000).optional(),
-      }),
-    )
-    .max(100),
-  timeout_seconds: timeout.optional(),
-  alert: z.strictObject({ url: httpUrl }).optional(),
-  // 001's flags. alert_on_failure: false silences the alert; check_containers: true adds a
-  // container check done by a runner on the task's project hosts (see domain/placement.ts).
-  alert_on_failure: z.boolean().optional(),
-  check_containers: z.boolean().optional(),
-  // runner_connectivity: true: the runner checks connectivity from the project's hosts,
-  // for a project with no public url for the edge to probe (001's checkConnectivity).
-  runner_connectivity: z.boolean().optional(),
+    targets: z
+      .array(
+        z.strictObject({
+          name: z.string().max(200).optional(),
+          url: httpUrl,
+          method: method.optional(),
+          expected_status: statusCode.optional(),
+          body_contains: z.string().max(1000).optional(),
+          max_latency_ms: z.number().int().min(1).max(600_000).optional(),
+        }),
+      )
+      .max(100),
+    timeout_seconds: timeout.optional(),
+    alert: z.strictObject({ url: httpUrl }).optional(),
+    // 001's flags. alert_on_failure: false silences the alert; check_containers: true adds a
+    // container check done by a runner on the task's project hosts (see domain/placement.ts).
+    alert_on_failure: z.boolean().optional(),
+    check_containers: z.boolean().optional(),
+    // runner_connectivity: true: the runner checks connectivity from the project's hosts,
+    // for a project with no public url for the edge to probe (001's checkConnectivity).
+    runner_connectivity: z.boolean().optional(),
   })
   .refine((p) => p.targets.length > 0 || p.check_containers === true || p.runner_connectivity === true, {
-    message: "a health check needs at least one target (or check_containers: true for a container-only check on a runner, or runner_connectivity: true for a connectivity check by a runner)",
+    message:
+      "a health check needs at least one target (or check_containers: true for a container-only check on a runner, or runner_connectivity: true for a connectivity check by a runner)",
     path: ["targets"],
   });
 
@@ -83,11 +87,11 @@ export const BackupParameters = z
     destination: z.enum(["s3"]).optional(),
   })
   .refine((p) => (p.sources?.length ?? 0) + (p.device_ids?.length ?? 0) > 0 || p.run_on === "runner", {
-    message: "a backup needs at least one entry in sources (copied by the edge), device_ids, or run_on: \"runner\"",
+    message: 'a backup needs at least one entry in sources (copied by the edge), device_ids, or run_on: "runner"',
     path: ["sources"],
   })
   .refine((p) => p.run_on !== "edge" || (p.sources?.length ?? 0) > 0, {
-    message: "run_on: \"edge\" needs sources: the edge can only copy URLs",
+    message: 'run_on: "edge" needs sources: the edge can only copy URLs',
     path: ["run_on"],
   });
 

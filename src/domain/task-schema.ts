@@ -15,8 +15,14 @@ const optionalUrl = z
 
 export const DstPolicySchema = z
   .strictObject({
-    gap: z.enum(["shift", "skip"]).default("shift").describe("Fire times inside a spring-forward gap: `shift` to the first instant after it, or `skip` that day"),
-    repeat: z.enum(["auto", "first", "both"]).default("auto").describe("Fire times inside a repeated (fall-back) hour: `auto` = fixed-time once, interval both; or force `first`/`both`"),
+    gap: z
+      .enum(["shift", "skip"])
+      .default("shift")
+      .describe("Fire times inside a spring-forward gap: `shift` to the first instant after it, or `skip` that day"),
+    repeat: z
+      .enum(["auto", "first", "both"])
+      .default("auto")
+      .describe("Fire times inside a repeated (fall-back) hour: `auto` = fixed-time once, interval both; or force `first`/`both`"),
   })
   .describe("DST policy");
 

@@ -32,7 +32,15 @@ export function claimStatements(d1: D1Database, task: Task, plan: Plan, now: num
     const values: unknown[] = [];
     const tuples = chunk.map((r, j) => {
       const b = j * 7;
-      values.push(r.id, r.trigger, r.status, r.reason ?? null, r.at, r.detail ? JSON.stringify({ detail: r.detail }) : null, r.status === "skipped" ? now : null);
+      values.push(
+        r.id,
+        r.trigger,
+        r.status,
+        r.reason ?? null,
+        r.at,
+        r.detail ? JSON.stringify({ detail: r.detail }) : null,
+        r.status === "skipped" ? now : null,
+      );
       return `(?${b + 1}, ?${b + 2}, ?${b + 3}, ?${b + 4}, ?${b + 5}, ?${b + 6}, ?${b + 7})`;
     });
     const p = values.length;

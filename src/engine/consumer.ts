@@ -69,7 +69,10 @@ async function handle(msg: Message<unknown>, env: Env): Promise<void> {
 }
 
 async function settle(db: Db, run: Run, status: "skipped" | "canceled", reason: string, now = Date.now()): Promise<void> {
-  await db.update(runs).set({ status, reason, finishedAt: now }).where(and(eq(runs.id, run.id), eq(runs.status, "queued")));
+  await db
+    .update(runs)
+    .set({ status, reason, finishedAt: now })
+    .where(and(eq(runs.id, run.id), eq(runs.status, "queued")));
   log("info", `run.${status}`, { task_id: run.task_id, run_id: run.id, reason });
 }
 
@@ -90,11 +93,19 @@ async function settle(db: Db, run: Run, status: "skipped" | "canceled", reason: 
  */
 export async function processRun(env: Env, m: RunMessage): Promise<void> {
   const db = createDb(env.DB);
-  const runRow = await db.select().from(runs).where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id))).get();
+  const runRow = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, m.run_id), eq(runs.orgId, m.org_id)))
+    .get();
   if (runRow?.status === "running" && runRow.runnerReadyAt === null) return redeliveredWhileRunning(env, db, m);
   if (runRow?.status !== "queued") return; // Redelivery of a run already started or finished.
   const run = rowToRun(runRow);
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
+  const taskRow = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id)))
+    .get();
   if (!taskRow || taskRow.deletedAt !== null) return settle(db, run, "canceled", "task_deleted");
   const task = rowToTask(taskRow);
   if (task.status === "canceled") return settle(db, run, "canceled", "task_canceled");
@@ -141,7 +152,12 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
   let holding = false;
   try {
     const startedAt = Date.now();
-    const started = await db.update(runs).set({ status: "running", startedAt }).where(and(eq(runs.id, run.id), eq(runs.status, "queued"))).returning().get();
+    const started = await db
+      .update(runs)
+      .set({ status: "running", startedAt })
+      .where(and(eq(runs.id, run.id), eq(runs.status, "queued")))
+      .returning()
+      .get();
     if (!started) return;
     log("info", "run.started", { task_id: task.id, run_id: run.id, attempt: run.attempt, trigger: run.trigger });
     const running = { ...run, status: "running" as const, started_at: startedAt };
@@ -154,7 +170,12 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
       // The target ran; only the write failed. Keep the lease (so its alarm is the backstop)
       // and the outcome with the lock, and fail the message: its redelivery writes it.
       holding = true;
-      log("error", "run.outcome_write_failed", { task_id: task.id, run_id: run.id, status: outcome.status, error: e instanceof Error ? e.message : String(e) });
+      log("error", "run.outcome_write_failed", {
+        task_id: task.id,
+        run_id: run.id,
+        status: outcome.status,
+        error: e instanceof Error ? e.message : String(e),
+      });
       await lock.hold(run.id, { outcome, finishedAt });
       throw e;
     }
@@ -170,7 +191,11 @@ export async function processRun(env: Env, m: RunMessage): Promise<void> {
  * the held outcome is written, the lease released, and the target is not called again.
  */
 async function redeliveredWhileRunning(env: Env, db: Db, m: RunMessage): Promise<void> {
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id))).get();
+  const taskRow = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, m.task_id), eq(tasks.orgId, m.org_id)))
+    .get();
   if (!taskRow) return;
   const task = rowToTask(taskRow);
   const lock = lockOf(env, task);
@@ -200,7 +225,12 @@ async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => P
   }, CANCEL_POLL_MS);
   let outcome: Outcome;
   try {
-    outcome = await executor.execute(task, run, { signal: controller.signal, signingSecrets: secrets, allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true", env });
+    outcome = await executor.execute(task, run, {
+      signal: controller.signal,
+      signingSecrets: secrets,
+      allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true",
+      env,
+    });
   } catch (e) {
     outcome = { status: "failed", error: e instanceof Error ? e.message : String(e) };
   } finally {

@@ -27,14 +27,20 @@ export async function writeHeld(env: Env, db: Db, task: Task, runId: string, hel
 /** The lock's alarm: writes the outcome it held for a run no redelivery came for. */
 export async function writeHeldOutcome(env: Env, runId: string, taskId: string, orgId: string, held: HeldOutcome): Promise<void> {
   const db = createDb(env.DB);
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
+  const taskRow = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
+    .get();
   if (taskRow) await writeHeld(env, db, rowToTask(taskRow), runId, held);
 }
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
 export async function notify(env: Env, db: Db, task: Task, recorded: Run, log: Logger = writeLog): Promise<void> {
-  const sent = await notifyOutcome(task, recorded, { signingSecrets: await signingSecrets(db, task.org_id), allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true" });
-  if (sent) log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
+  const sent = await notifyOutcome(task, recorded, {
+    signingSecrets: await signingSecrets(db, task.org_id),
+    allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true",
+  });
+  if (sent)
+    log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
 }
-
-

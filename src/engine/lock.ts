@@ -11,7 +11,14 @@ import type { HeldOutcome } from "./outcome";
 /** A slot held by a run; `held` is the outcome of a run whose executor finished but whose write failed (see `hold`). */
 type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true; held?: HeldOutcome };
 type Waiting = { runId: string; taskId: string; orgId: string };
-type State = { leases: Lease[]; waiting: Waiting[]; canceled: string[]; dedupe: Record<string, number>; limit: number; policy: OverlapPolicy };
+type State = {
+  leases: Lease[];
+  waiting: Waiting[];
+  canceled: string[];
+  dedupe: Record<string, number>;
+  limit: number;
+  policy: OverlapPolicy;
+};
 
 /** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
 export const LEASE_GRACE_MS = 30_000;

@@ -32,6 +32,8 @@ export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 /** Queues allow at most 100 messages per sendBatch call. */
 export async function sendRunMessages(queue: Queue<unknown>, messages: { body: RunMessage; delaySeconds?: number }[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 100) {
-    await queue.sendBatch(messages.slice(i, i + 100).map((m) => ({ body: m.body, delaySeconds: Math.min(m.delaySeconds ?? 0, MAX_QUEUE_DELAY_SECONDS) })));
+    await queue.sendBatch(
+      messages.slice(i, i + 100).map((m) => ({ body: m.body, delaySeconds: Math.min(m.delaySeconds ?? 0, MAX_QUEUE_DELAY_SECONDS) })),
+    );
   }
 }

@@ -57,14 +57,20 @@ export async function notifyOutcome(task: Task, run: Run, opts: NotifyOptions): 
   const { url } = dest;
   try {
     const target = new URL(url);
-    if (target.protocol !== "https:" && target.protocol !== "http:") return { url, status: null, error: `unsupported scheme ${target.protocol}` };
+    if (target.protocol !== "https:" && target.protocol !== "http:")
+      return { url, status: null, error: `unsupported scheme ${target.protocol}` };
     if (!opts.allowPrivateTargets && isPrivateTarget(target)) {
-      return { url, status: null, error: `target ${target.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)` };
+      return {
+        url,
+        status: null,
+        error: `target ${target.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+      };
     }
     const body = JSON.stringify(outcomeSummary(task, run, dest.event));
     // Signed exactly like the http executor, so one verifier serves both.
     const headers = new Headers({ "content-type": "application/json", "x-task-id": task.id, "x-run-id": run.id });
-    if (opts.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(opts.signingSecrets, body, Math.floor(Date.now() / 1000)));
+    if (opts.signingSecrets.length > 0)
+      headers.set("x-signature", await signatureHeader(opts.signingSecrets, body, Math.floor(Date.now() / 1000)));
     const timeout = AbortSignal.timeout(NOTIFY_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const res = await fetch(target, { method: "POST", headers, body, signal, redirect: "manual" });

@@ -27,7 +27,15 @@ export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"]
  * not complete a one-time schedule the task was given since.
  * Returns the recorded run, or null when the run was already finished elsewhere.
  */
-export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outcome: FinalOutcome, now = Date.now(), log: Logger = writeLog): Promise<Run | null> {
+export async function recordOutcome(
+  env: Env,
+  db: Db,
+  task: Task,
+  run: Run,
+  outcome: FinalOutcome,
+  now = Date.now(),
+  log: Logger = writeLog,
+): Promise<Run | null> {
   const failed = outcome.status === "failed" || outcome.status === "timed_out";
   const canRetry = failed && outcome.permanent !== true && run.attempt <= task.retry.max_retries;
   const delay = outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt);
@@ -68,16 +76,43 @@ export async function recordOutcome(env: Env, db: Db, task: Task, run: Run, outc
        WHERE ?10 AND EXISTS (SELECT 1 FROM tasks WHERE id = ?3 AND status = 'active' AND deleted_at IS NULL)
          AND EXISTS (SELECT 1 FROM runs WHERE id = ?6 AND status = ?11 AND finished_at = ?12)
        ON CONFLICT DO NOTHING`,
-    ).bind(retryId, task.org_id, task.id, run.attempt + 1, run.scheduled_for, run.id, run.input === null ? null : JSON.stringify(run.input), now, now + delay * 1000, canRetry ? 1 : 0, outcome.status, now),
+    ).bind(
+      retryId,
+      task.org_id,
+      task.id,
+      run.attempt + 1,
+      run.scheduled_for,
+      run.id,
+      run.input === null ? null : JSON.stringify(run.input),
+      now,
+      now + delay * 1000,
+      canRetry ? 1 : 0,
+      outcome.status,
+      now,
+    ),
     env.DB.prepare("UPDATE runs SET final = 0 WHERE id = ?1 AND changes() > 0").bind(run.id),
   ]);
   if ((updated?.meta.changes ?? 0) === 0) return null;
   const retried = (retryInsert?.meta.changes ?? 0) > 0;
-  log("info", "run.finished", { task_id: task.id, run_id: run.id, status: outcome.status, duration_ms: now - started, attempt: run.attempt, final: failed && !retried, ...(outcome.permanent && { permanent: true }) });
+  log("info", "run.finished", {
+    task_id: task.id,
+    run_id: run.id,
+    status: outcome.status,
+    duration_ms: now - started,
+    attempt: run.attempt,
+    final: failed && !retried,
+    ...(outcome.permanent && { permanent: true }),
+  });
   if (retried && delay <= MAX_QUEUE_DELAY_SECONDS) {
     await env.RUNS.send(runMessage({ id: retryId, task_id: task.id }, task.org_id), { delaySeconds: delay });
     await markDispatched(db, [retryId], now);
-    log("info", "run.retry_queued", { task_id: task.id, run_id: retryId, retry_of: run.id, attempt: run.attempt + 1, delay_seconds: delay });
+    log("info", "run.retry_queued", {
+      task_id: task.id,
+      run_id: retryId,
+      retry_of: run.id,
+      attempt: run.attempt + 1,
+      delay_seconds: delay,
+    });
   }
   const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();
   return row ? rowToRun(row) : null;
@@ -92,7 +127,11 @@ export type HeldOutcome = { outcome: FinalOutcome; finishedAt: number };
  * Returns the recorded run, or null.
  */
 export async function recordHeldOutcome(env: Env, db: Db, task: Task, runId: string, held: HeldOutcome): Promise<Run | null> {
-  const runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, task.org_id))).get();
+  const runRow = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.orgId, task.org_id)))
+    .get();
   if (runRow?.status !== "running") return null;
   return recordOutcome(env, db, task, rowToRun(runRow), held.outcome, held.finishedAt);
 }
@@ -100,14 +139,27 @@ export async function recordHeldOutcome(env: Env, db: Db, task: Task, runId: str
 /** The lease of a run ran out without a report (its consumer died): the run timed out. */
 export async function expireLease(env: Env, runId: string, taskId: string, orgId: string): Promise<void> {
   const db = createDb(env.DB);
-  let runRow = await db.select().from(runs).where(and(eq(runs.id, runId), eq(runs.orgId, orgId))).get();
+  let runRow = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.orgId, orgId)))
+    .get();
   if (!runRow) return;
   // A run handed to runners that no runner claimed in time times out like one that stalled.
   if (runRow.status === "queued" && runRow.runnerReadyAt !== null) {
-    runRow = await db.update(runs).set({ status: "running", startedAt: runRow.runnerReadyAt }).where(and(eq(runs.id, runId), eq(runs.status, "queued"))).returning().get();
+    runRow = await db
+      .update(runs)
+      .set({ status: "running", startedAt: runRow.runnerReadyAt })
+      .where(and(eq(runs.id, runId), eq(runs.status, "queued")))
+      .returning()
+      .get();
   }
   if (runRow?.status !== "running") return;
-  const taskRow = await db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId))).get();
+  const taskRow = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, taskId), eq(tasks.orgId, orgId)))
+    .get();
   if (!taskRow) return;
   await recordOutcome(env, db, rowToTask(taskRow), rowToRun(runRow), {
     status: "timed_out",

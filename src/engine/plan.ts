@@ -96,9 +96,20 @@ export function planClaim(task: Task, now: number): Plan {
     const late = o.at < now - LATE_MS;
     const trigger = late ? "catchup" : "schedule";
     if (late && o.at < windowStart) {
-      runs.push({ at: o.at, trigger, status: "skipped", reason: "catchup_window", detail: `missed by more than catchup_window_seconds (${task.catchup_window_seconds} s)` });
+      runs.push({
+        at: o.at,
+        trigger,
+        status: "skipped",
+        reason: "catchup_window",
+        detail: `missed by more than catchup_window_seconds (${task.catchup_window_seconds} s)`,
+      });
     } else if (late && !chosen.has(o.at)) {
-      const why = task.catchup === "none" ? "catchup is none" : task.catchup === "latest" ? "catchup is latest: only the most recent missed occurrence runs" : `catchup is all, limited to ${MAX_CATCHUP} occurrences`;
+      const why =
+        task.catchup === "none"
+          ? "catchup is none"
+          : task.catchup === "latest"
+            ? "catchup is latest: only the most recent missed occurrence runs"
+            : `catchup is all, limited to ${MAX_CATCHUP} occurrences`;
       runs.push({ at: o.at, trigger, status: "skipped", reason: "catchup_window", detail: `missed while no tick ran; ${why}` });
     } else if (skipNext > 0) {
       skipNext--;
@@ -122,7 +133,8 @@ function foldSkipped(runs: PlannedRun[]): PlannedRun[] {
   const drop = new Set(folded.slice(1).map((r) => r.at));
   const summary: PlannedRun = {
     ...firstFolded,
-    detail: `${folded.length} occurrences from ${iso(firstFolded.at)} to ${iso(lastFolded.at)} were skipped (${firstFolded.reason}); ${firstFolded.detail ?? ""}`.trim(),
+    detail:
+      `${folded.length} occurrences from ${iso(firstFolded.at)} to ${iso(lastFolded.at)} were skipped (${firstFolded.reason}); ${firstFolded.detail ?? ""}`.trim(),
   };
   return runs.filter((r) => !drop.has(r.at) || r.status !== "skipped").map((r) => (r === firstFolded ? summary : r));
 }

@@ -36,6 +36,10 @@ export async function sweep(env: Env, now: number): Promise<number> {
     delaySeconds: Math.max(0, Math.ceil((Math.max(r.scheduledFor, r.notBefore ?? 0) - now) / 1000)),
   }));
   await sendRunMessages(env.RUNS, messages);
-  await markDispatched(db, messages.map((m) => m.id), now);
+  await markDispatched(
+    db,
+    messages.map((m) => m.id),
+    now,
+  );
   return messages.length;
 }

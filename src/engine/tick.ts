@@ -73,7 +73,11 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
 }
 
 /** Claims one page of due tasks; `lost` counts claims another writer got to first (the tick reads those again). */
-async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: number): Promise<{ claimed: number; queued: number; lost: number }> {
+async function claimPage(
+  env: Env,
+  due: ReturnType<typeof rowToTask>[],
+  now: number,
+): Promise<{ claimed: number; queued: number; lost: number }> {
   const batches: { stmts: D1PreparedStatement[]; claimed: Claimed }[] = [];
   for (const task of due) {
     try {
@@ -98,9 +102,17 @@ async function claimPage(env: Env, due: ReturnType<typeof rowToTask>[], now: num
   const messages = won
     .flatMap((c) => c.runs.filter((r) => r.status === "queued").map((r) => ({ c, r })))
     .sort((x, y) => x.r.at - y.r.at || x.c.task.priority - y.c.task.priority)
-    .map(({ c, r }) => ({ id: r.id, body: runMessage({ id: r.id, task_id: c.task.id }, c.task.org_id), delaySeconds: Math.max(0, Math.ceil((r.at - now) / 1000)) }));
+    .map(({ c, r }) => ({
+      id: r.id,
+      body: runMessage({ id: r.id, task_id: c.task.id }, c.task.org_id),
+      delaySeconds: Math.max(0, Math.ceil((r.at - now) / 1000)),
+    }));
   await sendRunMessages(env.RUNS, messages);
-  await markDispatched(createDb(env.DB), messages.map((m) => m.id), now);
+  await markDispatched(
+    createDb(env.DB),
+    messages.map((m) => m.id),
+    now,
+  );
   for (const c of won) {
     for (const r of c.runs.filter((x) => x.status === "skipped")) {
       log("info", "run.skipped", { task_id: c.task.id, run_id: r.id, scheduled_for: new Date(r.at).toISOString(), reason: r.reason });

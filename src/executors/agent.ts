@@ -39,7 +39,8 @@ export const agentExecutor: Executor = {
     const messages = agentMessages(task, run, p);
     const agentId = p.agent_id ?? task.agent_id ?? null;
     let outcome: Outcome;
-    if (ctx.env.AGENT_ENDPOINT_URL) outcome = await viaEndpoint(ctx.env.AGENT_ENDPOINT_URL, ctx.env.AGENT_API_KEY, messages, p, agentId, task, ctx);
+    if (ctx.env.AGENT_ENDPOINT_URL)
+      outcome = await viaEndpoint(ctx.env.AGENT_ENDPOINT_URL, ctx.env.AGENT_API_KEY, messages, p, agentId, task, ctx);
     else if (ctx.env.AI) outcome = await viaWorkersAi(ctx.env.AI, messages, p, agentId, task, ctx);
     else outcome = { status: "failed", error: NO_AGENT_ENDPOINT };
     // An endpoint may echo the key (in an error message, say); it must never reach the run record.
@@ -47,12 +48,25 @@ export const agentExecutor: Executor = {
   },
 };
 
-async function viaEndpoint(base: string, key: string | undefined, messages: Message[], p: Params, agentId: string | null, task: Task, ctx: ExecContext): Promise<Outcome> {
+async function viaEndpoint(
+  base: string,
+  key: string | undefined,
+  messages: Message[],
+  p: Params,
+  agentId: string | null,
+  task: Task,
+  ctx: ExecContext,
+): Promise<Outcome> {
   const target = `${base.replace(/\/+$/, "")}/chat/completions`;
   const url = URL.canParse(target) ? new URL(target) : null;
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return { status: "failed", error: "AGENT_ENDPOINT_URL is not a valid http(s) URL" };
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:"))
+    return { status: "failed", error: "AGENT_ENDPOINT_URL is not a valid http(s) URL" };
   if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-    return { status: "failed", error: `agent endpoint ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
+    return {
+      status: "failed",
+      error: `agent endpoint ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+      permanent: true,
+    };
   }
   const model = p.model ?? DEFAULT_MODEL;
   const body = JSON.stringify({ model, messages, ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}) });
@@ -75,12 +89,20 @@ async function viaEndpoint(base: string, key: string | undefined, messages: Mess
     try {
       json = JSON.parse(text);
     } catch {
-      return { status: "failed", result: { status_code: res.status, body: text.slice(0, ERROR_BODY_CAP) }, error: `agent endpoint answered ${res.status} with a body that is not JSON (or is over 1 MiB)` };
+      return {
+        status: "failed",
+        result: { status_code: res.status, body: text.slice(0, ERROR_BODY_CAP) },
+        error: `agent endpoint answered ${res.status} with a body that is not JSON (or is over 1 MiB)`,
+      };
     }
     const choice = field(field(json, "choices"), 0);
     const content = field(field(choice, "message"), "content");
     if (typeof content !== "string") {
-      return { status: "failed", result: { status_code: res.status, body: text.slice(0, ERROR_BODY_CAP) }, error: "agent endpoint answered without choices[0].message.content" };
+      return {
+        status: "failed",
+        result: { status_code: res.status, body: text.slice(0, ERROR_BODY_CAP) },
+        error: "agent endpoint answered without choices[0].message.content",
+      };
     }
     const answeredModel = field(json, "model");
     const finish = field(choice, "finish_reason");
@@ -100,7 +122,14 @@ async function viaEndpoint(base: string, key: string | undefined, messages: Mess
   }
 }
 
-async function viaWorkersAi(ai: Ai, messages: Message[], p: Params, agentId: string | null, task: Task, ctx: ExecContext): Promise<Outcome> {
+async function viaWorkersAi(
+  ai: Ai,
+  messages: Message[],
+  p: Params,
+  agentId: string | null,
+  task: Task,
+  ctx: ExecContext,
+): Promise<Outcome> {
   const model: string = p.model ?? DEFAULT_AI_MODEL;
   const inputs: Record<string, unknown> = { messages, ...(p.max_tokens !== undefined ? { max_tokens: p.max_tokens } : {}) };
   try {
@@ -110,7 +139,10 @@ async function viaWorkersAi(ai: Ai, messages: Message[], p: Params, agentId: str
     const text = typeof response === "string" ? response : field(field(field(field(out, "choices"), 0), "message"), "content");
     if (typeof text !== "string") return { status: "failed", error: `Workers AI model ${model} answered without text` };
     const usage = field(out, "usage");
-    return { status: "succeeded", result: { ...capText(text), model, ...(usage !== undefined ? { usage: usageOf(usage) } : {}), agent_id: agentId } };
+    return {
+      status: "succeeded",
+      result: { ...capText(text), model, ...(usage !== undefined ? { usage: usageOf(usage) } : {}), agent_id: agentId },
+    };
   } catch (e) {
     if (ctx.signal.aborted) return { status: "timed_out", error: `no answer from Workers AI within ${task.timeout_seconds} s` };
     return { status: "failed", error: `Workers AI failed: ${e instanceof Error ? e.message : String(e)}` };

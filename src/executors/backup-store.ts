@@ -28,7 +28,13 @@ export type Stored = { size: number; sha256: string };
  * after the upload, so this object's metadata has no `sha256` (the run's targets do).
  * A body shorter or longer than `length` makes the upload fail.
  */
-export async function putStreamed(bucket: R2Bucket, key: string, body: ReadableStream<Uint8Array>, length: number, meta: ObjectMeta): Promise<Stored> {
+export async function putStreamed(
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+  meta: ObjectMeta,
+): Promise<Stored> {
   const digest = new crypto.DigestStream("SHA-256");
   const hashing = digest.getWriter();
   // A pass-through that hashes each chunk: it pulls only as fast as R2 takes bytes
@@ -65,12 +71,21 @@ export async function putStreamed(bucket: R2Bucket, key: string, body: ReadableS
  * object is then `IV || ciphertext`, typed application/octet-stream, and the source's
  * type lives in customMetadata). Plaintext uploads are checked by R2 against their SHA-256.
  */
-export async function putBuffered(bucket: R2Bucket, key: string, bytes: Uint8Array, meta: ObjectMeta, encryptWith?: CryptoKey): Promise<Stored> {
+export async function putBuffered(
+  bucket: R2Bucket,
+  key: string,
+  bytes: Uint8Array,
+  meta: ObjectMeta,
+  encryptWith?: CryptoKey,
+): Promise<Stored> {
   const sha256 = await sha256Hex(bytes);
   const customMetadata: Record<string, string> = { created_at: String(meta.createdAt), content_type: meta.contentType, sha256 };
   if (encryptWith) {
     const sealed = await encryptObject(encryptWith, key, bytes);
-    await bucket.put(key, sealed, { httpMetadata: { contentType: "application/octet-stream" }, customMetadata: { ...customMetadata, encrypted: CIPHER } });
+    await bucket.put(key, sealed, {
+      httpMetadata: { contentType: "application/octet-stream" },
+      customMetadata: { ...customMetadata, encrypted: CIPHER },
+    });
   } else {
     await bucket.put(key, bytes, { httpMetadata: { contentType: meta.contentType }, customMetadata, sha256 });
   }
@@ -114,7 +129,13 @@ export type Artifact = { body: ReadableStream | Uint8Array<ArrayBuffer>; size: n
  * not a valid name). Encrypted objects are decrypted with `env.BACKUP_KEY`; a missing
  * or wrong key is a 409 `decryption_failed` — never the ciphertext, never other bytes.
  */
-export async function readArtifact(env: Pick<Env, "BACKUPS" | "BACKUP_KEY">, org: string, task: string, run: string, name: string): Promise<Artifact | null> {
+export async function readArtifact(
+  env: Pick<Env, "BACKUPS" | "BACKUP_KEY">,
+  org: string,
+  task: string,
+  run: string,
+  name: string,
+): Promise<Artifact | null> {
   if (!ARTIFACT_NAME.test(name)) return null;
   const key = objectKey(org, task, run, name);
   const noKey = () => conflict("decryption_failed", "this artifact is encrypted and BACKUP_KEY is not set in this deployment");
@@ -130,7 +151,11 @@ export async function readArtifact(env: Pick<Env, "BACKUPS" | "BACKUP_KEY">, org
   if (!isEncrypted(obj)) return { body: obj.body, size: obj.size, contentType, encrypted: false };
   if (!env.BACKUP_KEY) throw noKey();
   const plain = await decryptObject(await backupKey(env.BACKUP_KEY), key, new Uint8Array(await obj.arrayBuffer()));
-  if (!plain) throw conflict("decryption_failed", "this artifact could not be decrypted: BACKUP_KEY is not the key it was encrypted with, or the object was altered");
+  if (!plain)
+    throw conflict(
+      "decryption_failed",
+      "this artifact could not be decrypted: BACKUP_KEY is not the key it was encrypted with, or the object was altered",
+    );
   return { body: plain, size: plain.byteLength, contentType, encrypted: true };
 }
 

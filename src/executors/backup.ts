@@ -25,7 +25,15 @@ export type BackupTarget = {
 };
 
 /** The run's `result`: sizes are plaintext bytes; `pruned` counts older runs deleted by retention. */
-export type BackupResult = { backup_id: string; size: number; objects: number; encrypted: boolean; pruned: number; prune_error?: string; device_ids_skipped?: number };
+export type BackupResult = {
+  backup_id: string;
+  size: number;
+  objects: number;
+  encrypted: boolean;
+  pruned: number;
+  prune_error?: string;
+  device_ids_skipped?: number;
+};
 
 /**
  * Largest body held in memory: bodies to encrypt (AES-GCM is one-shot, and plaintext
@@ -54,13 +62,21 @@ export const backupExecutor: Executor = {
       return { status: "failed", result, error: "the edge copies sources (URLs) only; a backup without sources is done by a runner" };
     }
     if (encrypt && !ctx.env.BACKUP_KEY) return { status: "failed", result, error: "encryption was requested but BACKUP_KEY is not set" };
-    const job: Job = { task, run, ctx, createdAt: Date.now(), encryptWith: encrypt && ctx.env.BACKUP_KEY ? await backupKey(ctx.env.BACKUP_KEY) : undefined };
+    const job: Job = {
+      task,
+      run,
+      ctx,
+      createdAt: Date.now(),
+      encryptWith: encrypt && ctx.env.BACKUP_KEY ? await backupKey(ctx.env.BACKUP_KEY) : undefined,
+    };
 
     const targets: BackupTarget[] = [];
     const names = storedNames(sources);
     for (const [i, source] of sources.entries()) {
       const name = names[i] ?? `source-${i}`;
-      targets.push(ctx.signal.aborted ? failure(name, source, "aborted: the run timed out or was canceled") : await backUp(source, name, job));
+      targets.push(
+        ctx.signal.aborted ? failure(name, source, "aborted: the run timed out or was canceled") : await backUp(source, name, job),
+      );
     }
     const stored = targets.filter((t) => t.ok);
     result.objects = stored.length;
@@ -71,10 +87,17 @@ export const backupExecutor: Executor = {
     const failing = targets.filter((t) => !t.ok);
     if (failing.length > 0) {
       // No pruning after a partial backup: older complete backups stay.
-      if (ctx.signal.aborted) return { status: "timed_out", result, targets, error: `backup did not finish within ${task.timeout_seconds} s` };
+      if (ctx.signal.aborted)
+        return { status: "timed_out", result, targets, error: `backup did not finish within ${task.timeout_seconds} s` };
       // A refused source fails every attempt alike: no retry can cure it.
       const permanent = failing.some((t) => t.error === REFUSED);
-      return { status: "failed", result, targets, error: `${failing.length} of ${targets.length} sources failed: ${failing.map((t) => t.name).join(", ")}`, ...(permanent && { permanent }) };
+      return {
+        status: "failed",
+        result,
+        targets,
+        error: `${failing.length} of ${targets.length} sources failed: ${failing.map((t) => t.name).join(", ")}`,
+        ...(permanent && { permanent }),
+      };
     }
     if (p.retention !== undefined) {
       try {
@@ -108,7 +131,15 @@ export function storedNames(sources: Source[]): string[] {
 }
 
 const failure = (name: string, s: Source, error: string): BackupTarget => ({
-  name, url: s.url, ok: false, key: null, size: null, sha256: null, content_type: null, encrypted: false, error,
+  name,
+  url: s.url,
+  ok: false,
+  key: null,
+  size: null,
+  sha256: null,
+  content_type: null,
+  encrypted: false,
+  error,
 });
 
 /** One source: never throws; every way of not storing it becomes an `error` string. */
@@ -120,13 +151,20 @@ async function backUp(s: Source, name: string, job: Job): Promise<BackupTarget> 
   headers.set("x-task-id", task.id);
   headers.set("x-run-id", run.id);
   // A GET has no body; signing the empty body keeps "every outbound request is signed" true.
-  if (ctx.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(ctx.signingSecrets, "", Math.floor(Date.now() / 1000)));
+  if (ctx.signingSecrets.length > 0)
+    headers.set("x-signature", await signatureHeader(ctx.signingSecrets, "", Math.floor(Date.now() / 1000)));
   const timeout = AbortSignal.timeout(task.timeout_seconds * 1000);
   try {
     const res = await fetch(url, { method: "GET", headers, signal: AbortSignal.any([ctx.signal, timeout]), redirect: "manual" });
     if (res.status < 200 || res.status > 299) {
       await res.body?.cancel().catch(() => undefined);
-      return failure(name, s, res.status >= 300 && res.status < 400 ? `source answered ${res.status} (redirects are not followed)` : `source answered ${res.status}`);
+      return failure(
+        name,
+        s,
+        res.status >= 300 && res.status < 400
+          ? `source answered ${res.status} (redirects are not followed)`
+          : `source answered ${res.status}`,
+      );
     }
     const contentType = res.headers.get("content-type") ?? "application/octet-stream";
     const key = objectKey(task.org_id, task.id, run.id, name);
@@ -144,7 +182,17 @@ async function backUp(s: Source, name: string, job: Job): Promise<BackupTarget> 
       if (!bytes) return failure(name, s, capMessage);
       stored = await putBuffered(ctx.env.BACKUPS, key, bytes, meta, job.encryptWith);
     }
-    return { name, url: s.url, ok: true, key, size: stored.size, sha256: stored.sha256, content_type: contentType, encrypted: job.encryptWith !== undefined, error: null };
+    return {
+      name,
+      url: s.url,
+      ok: true,
+      key,
+      size: stored.size,
+      sha256: stored.sha256,
+      content_type: contentType,
+      encrypted: job.encryptWith !== undefined,
+      error: null,
+    };
   } catch (e) {
     if (ctx.signal.aborted) return failure(name, s, "aborted: the run timed out or was canceled");
     if (timeout.aborted) return failure(name, s, `timed out after ${task.timeout_seconds} s`);

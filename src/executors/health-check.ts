@@ -33,7 +33,10 @@ export const healthCheckExecutor: Executor = {
     const failing = entries.filter((e) => !e.ok);
     // The result says who checked connectivity: here the edge; a runner's part says "runner" (services/runners.ts).
     const result: { ok: number; failed: number; total: number; connectivity_checked_by: "edge"; alert?: AlertReport } = {
-      ok: entries.length - failing.length, failed: failing.length, total: entries.length, connectivity_checked_by: "edge",
+      ok: entries.length - failing.length,
+      failed: failing.length,
+      total: entries.length,
+      connectivity_checked_by: "edge",
     };
     if (ctx.signal.aborted) {
       // The run itself was cut short (timeout or canceled): report what we have, no alert.
@@ -43,7 +46,13 @@ export const healthCheckExecutor: Executor = {
     if (p.alert && p.alert_on_failure !== false) result.alert = await sendAlert(p.alert.url, failing, checkedAt, task, run, ctx);
     // A refused target fails every attempt alike: no retry can cure it.
     const permanent = failing.some((e) => e.error === REFUSED);
-    return { status: "failed", result, targets: entries, error: `${failing.length} of ${entries.length} targets failed: ${failing.map((e) => e.name).join(", ")}`, ...(permanent && { permanent }) };
+    return {
+      status: "failed",
+      result,
+      targets: entries,
+      error: `${failing.length} of ${entries.length} targets failed: ${failing.map((e) => e.name).join(", ")}`,
+      ...(permanent && { permanent }),
+    };
   },
 };
 
@@ -55,7 +64,8 @@ async function probe(t: Probe, timeoutS: number, task: Task, run: Run, ctx: Exec
   const method = t.method ?? "GET";
   const headers = new Headers({ "x-task-id": task.id, "x-run-id": run.id });
   // Probes carry no body; signing the empty body keeps "every outbound request is signed" true.
-  if (ctx.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(ctx.signingSecrets, "", Math.floor(Date.now() / 1000)));
+  if (ctx.signingSecrets.length > 0)
+    headers.set("x-signature", await signatureHeader(ctx.signingSecrets, "", Math.floor(Date.now() / 1000)));
   const timeout = AbortSignal.timeout(timeoutS * 1000);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   const started = Date.now();
@@ -67,26 +77,62 @@ async function probe(t: Probe, timeoutS: number, task: Task, run: Run, ctx: Exec
     const problems: string[] = [];
     const statusOk = t.expected_status === undefined ? res.status >= 200 && res.status < 300 : res.status === t.expected_status;
     if (!statusOk) problems.push(`expected status ${t.expected_status ?? "2xx"}, got ${res.status}`);
-    if (t.body_contains !== undefined && !text.includes(t.body_contains)) problems.push(`body does not contain ${JSON.stringify(t.body_contains)}`);
-    if (t.max_latency_ms !== undefined && latency > t.max_latency_ms) problems.push(`latency ${latency} ms over max ${t.max_latency_ms} ms`);
-    return { ...base, ok: problems.length === 0, status: res.status, latency_ms: latency, error: problems.length ? problems.join("; ") : null };
+    if (t.body_contains !== undefined && !text.includes(t.body_contains))
+      problems.push(`body does not contain ${JSON.stringify(t.body_contains)}`);
+    if (t.max_latency_ms !== undefined && latency > t.max_latency_ms)
+      problems.push(`latency ${latency} ms over max ${t.max_latency_ms} ms`);
+    return {
+      ...base,
+      ok: problems.length === 0,
+      status: res.status,
+      latency_ms: latency,
+      error: problems.length ? problems.join("; ") : null,
+    };
   } catch (e) {
     const latency = Date.now() - started;
-    if (ctx.signal.aborted) return { ...base, ok: false, status: null, latency_ms: latency, error: "aborted: the run timed out or was canceled" };
+    if (ctx.signal.aborted)
+      return { ...base, ok: false, status: null, latency_ms: latency, error: "aborted: the run timed out or was canceled" };
     if (timeout.aborted) return { ...base, ok: false, status: null, latency_ms: latency, error: `timed out after ${timeoutS} s` };
-    return { ...base, ok: false, status: null, latency_ms: latency, error: `connection failed: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      ...base,
+      ok: false,
+      status: null,
+      latency_ms: latency,
+      error: `connection failed: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }
 
 /** POSTs the signed alert; its failure is recorded, never thrown, and never changes the run's status. */
-async function sendAlert(alertUrl: string, failing: TargetReport[], checkedAt: string, task: Task, run: Run, ctx: ExecContext): Promise<AlertReport> {
+async function sendAlert(
+  alertUrl: string,
+  failing: TargetReport[],
+  checkedAt: string,
+  task: Task,
+  run: Run,
+  ctx: ExecContext,
+): Promise<AlertReport> {
   const url = new URL(alertUrl);
   if (!ctx.allowPrivateTargets && isPrivateTarget(url)) return { url: alertUrl, status: null, error: REFUSED };
-  const body = JSON.stringify({ event: "health_check.failed", task_id: task.id, task_name: task.name, run_id: run.id, failing, checked_at: checkedAt });
+  const body = JSON.stringify({
+    event: "health_check.failed",
+    task_id: task.id,
+    task_name: task.name,
+    run_id: run.id,
+    failing,
+    checked_at: checkedAt,
+  });
   const headers = new Headers({ "content-type": "application/json", "x-task-id": task.id, "x-run-id": run.id });
-  if (ctx.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
+  if (ctx.signingSecrets.length > 0)
+    headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
   try {
-    const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ALERT_TIMEOUT_MS)]), redirect: "manual" });
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ALERT_TIMEOUT_MS)]),
+      redirect: "manual",
+    });
     await res.body?.cancel().catch(() => undefined);
     if (res.status >= 200 && res.status < 300) return { url: alertUrl, status: res.status };
     return { url: alertUrl, status: res.status, error: `alert receiver answered ${res.status}` };

@@ -39,20 +39,35 @@ export function retryAfterSeconds(header: string | null, now: number): number | 
 /** The universal webhook executor: one signed HTTP request per run. */
 export const httpExecutor: Executor = {
   async execute(task: Task, run: Run, ctx: ExecContext): Promise<Outcome> {
-    const p = task.parameters as { url: string; method?: string; headers?: Record<string, string>; body?: unknown; expected_status?: number | number[] };
+    const p = task.parameters as {
+      url: string;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: unknown;
+      expected_status?: number | number[];
+    };
     const url = new URL(p.url);
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
+      return {
+        status: "failed",
+        error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+        permanent: true,
+      };
     }
     const method = p.method ?? "POST";
     const hasBody = method !== "GET" && method !== "HEAD";
-    const body = hasBody ? (typeof p.body === "string" ? p.body : JSON.stringify(p.body ?? { task_id: task.id, run_id: run.id, input: run.input })) : "";
+    const body = hasBody
+      ? typeof p.body === "string"
+        ? p.body
+        : JSON.stringify(p.body ?? { task_id: task.id, run_id: run.id, input: run.input })
+      : "";
     const headers = new Headers(p.headers);
     if (hasBody && !headers.has("content-type")) headers.set("content-type", "application/json");
     headers.set("x-task-id", task.id);
     headers.set("x-run-id", run.id);
     headers.set("x-attempt", String(run.attempt));
-    if (ctx.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
+    if (ctx.signingSecrets.length > 0)
+      headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
     const started = Date.now();
     try {
       const res = await fetch(url, { method, headers, body: hasBody ? body : undefined, signal: ctx.signal, redirect: "manual" });
@@ -62,7 +77,12 @@ export const httpExecutor: Executor = {
       const ok = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
       const result = { status_code: res.status, latency_ms: latency, body: text };
       if (ok) return { status: "succeeded", result };
-      return { status: "failed", result, error: `target answered ${res.status}`, retryAfterSeconds: retryAfterSeconds(res.headers.get("retry-after"), Date.now()) };
+      return {
+        status: "failed",
+        result,
+        error: `target answered ${res.status}`,
+        retryAfterSeconds: retryAfterSeconds(res.headers.get("retry-after"), Date.now()),
+      };
     } catch (e) {
       if (ctx.signal.aborted) return { status: "timed_out", error: `no answer within ${task.timeout_seconds} s` };
       return { status: "failed", error: `request failed: ${e instanceof Error ? e.message : String(e)}` };

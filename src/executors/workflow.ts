@@ -37,9 +37,14 @@ export const workflowExecutor: Executor = {
     if (!target) return { status: "failed", error: NO_WORKFLOW_ENDPOINT };
     // Only the environment's URL can be malformed: task URLs are validated when written.
     const url = URL.canParse(target) ? new URL(target) : null;
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return { status: "failed", error: "WORKFLOW_ENDPOINT_URL is not a valid http(s) URL" };
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:"))
+      return { status: "failed", error: "WORKFLOW_ENDPOINT_URL is not a valid http(s) URL" };
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
-      return { status: "failed", error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`, permanent: true };
+      return {
+        status: "failed",
+        error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+        permanent: true,
+      };
     }
     const body = JSON.stringify({
       callback_type: p.callback_type,
@@ -50,15 +55,26 @@ export const workflowExecutor: Executor = {
       scheduled_for: new Date(run.scheduled_for).toISOString(),
       input: p.input ?? run.input ?? null,
     });
-    const headers = new Headers({ "content-type": "application/json", "x-task-id": task.id, "x-run-id": run.id, "x-attempt": String(run.attempt) });
-    if (ctx.signingSecrets.length > 0) headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
+    const headers = new Headers({
+      "content-type": "application/json",
+      "x-task-id": task.id,
+      "x-run-id": run.id,
+      "x-attempt": String(run.attempt),
+    });
+    if (ctx.signingSecrets.length > 0)
+      headers.set("x-signature", await signatureHeader(ctx.signingSecrets, body, Math.floor(Date.now() / 1000)));
     const started = Date.now();
     try {
       const res = await fetch(url, { method: "POST", headers, body, signal: ctx.signal, redirect: "manual" });
       const text = await readCapped(res, BODY_CAP);
       const result = { status_code: res.status, latency_ms: Date.now() - started, body: parseBody(text, res.headers.get("content-type")) };
       if (res.status >= 200 && res.status < 300) return { status: "succeeded", result };
-      return { status: "failed", result, error: `${p.callback_type} endpoint answered ${res.status}`, retryAfterSeconds: retryAfterSeconds(res.headers.get("retry-after"), Date.now()) };
+      return {
+        status: "failed",
+        result,
+        error: `${p.callback_type} endpoint answered ${res.status}`,
+        retryAfterSeconds: retryAfterSeconds(res.headers.get("retry-after"), Date.now()),
+      };
     } catch (e) {
       if (ctx.signal.aborted) return { status: "timed_out", error: `no answer within ${task.timeout_seconds} s` };
       return { status: "failed", error: `request failed: ${e instanceof Error ? e.message : String(e)}` };

@@ -9,7 +9,10 @@ export const isValidOrgId = (id: string) => ORG_ID.test(id);
 /** Random 32-byte secret, base64url. */
 export function randomSecret(bytes = 32): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...buf)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...buf))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Creates the organization on first use (idempotent: a concurrent creation is a no-op). */

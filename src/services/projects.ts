@@ -11,7 +11,11 @@ export type Project = { id: string; name: string; url: string | null; created_at
 const view = (r: ProjectRow): Project => ({ id: r.id, name: r.name, url: r.url, created_at: r.createdAt, updated_at: r.updatedAt });
 
 const slugify = (name: string) =>
-  name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "project";
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60) || "project";
 
 /** A project's url is probed from the edge (001's connectivity checks): refused when private, like a task's targets. */
 function checkUrl(ctx: ServiceContext, url: string | null | undefined): void {
@@ -41,7 +45,11 @@ export async function listProjects(ctx: ServiceContext): Promise<Project[]> {
 }
 
 export async function getProject(ctx: ServiceContext, id: string): Promise<Project> {
-  const row = await ctx.db.select().from(projects).where(and(eq(projects.orgId, ctx.orgId), eq(projects.id, id))).get();
+  const row = await ctx.db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.orgId, ctx.orgId), eq(projects.id, id)))
+    .get();
   if (!row) throw notFound("project");
   return view(row);
 }
@@ -60,6 +68,10 @@ export async function updateProject(ctx: ServiceContext, id: string, p: { name?:
 
 /** Deletes a project. Tasks that name it keep the id (they are not deleted with it). */
 export async function deleteProject(ctx: ServiceContext, id: string): Promise<void> {
-  const row = await ctx.db.delete(projects).where(and(eq(projects.orgId, ctx.orgId), eq(projects.id, id))).returning().get();
+  const row = await ctx.db
+    .delete(projects)
+    .where(and(eq(projects.orgId, ctx.orgId), eq(projects.id, id)))
+    .returning()
+    .get();
   if (!row) throw notFound("project");
 }

@@ -70,7 +70,13 @@ export async function claimRun(ctx: ServiceContext, env: Env, p: ClaimRequest): 
  * Long-polls for a claim: tries about once a second until `waitMs` has passed or the
  * caller has gone (`signal`); null when nothing came.
  */
-export async function waitForClaim(ctx: ServiceContext, env: Env, p: ClaimRequest, waitMs: number, signal?: AbortSignal): Promise<Claim | null> {
+export async function waitForClaim(
+  ctx: ServiceContext,
+  env: Env,
+  p: ClaimRequest,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<Claim | null> {
   const until = Date.now() + waitMs;
   for (;;) {
     const claim = await claimRun(ctx, env, p);
@@ -81,7 +87,12 @@ export async function waitForClaim(ctx: ServiceContext, env: Env, p: ClaimReques
 }
 
 async function claimedRun(ctx: ServiceContext, runId: string, runnerId: string): Promise<{ run: Run; task: Task }> {
-  const row = await ctx.db.select({ run: runs, task: tasks }).from(runs).innerJoin(tasks, eq(tasks.id, runs.taskId)).where(and(eq(runs.id, runId), eq(runs.orgId, ctx.orgId))).get();
+  const row = await ctx.db
+    .select({ run: runs, task: tasks })
+    .from(runs)
+    .innerJoin(tasks, eq(tasks.id, runs.taskId))
+    .where(and(eq(runs.id, runId), eq(runs.orgId, ctx.orgId)))
+    .get();
   if (!row) throw notFound("run");
   const run = rowToRun(row.run);
   if (run.runner_id !== runnerId) throw conflict("not_claimed", `run ${runId} is not claimed by runner ${runnerId}`);
@@ -106,7 +117,12 @@ export async function heartbeat(
   const expires = deadline(task, run, now);
   const hasProgress = progress.stdout_tail !== undefined || progress.stderr_tail !== undefined;
   const edge = edgeOutcome(run);
-  const partial = { ...(edge && { edge }), partial: true, stdout_tail: progress.stdout_tail ?? "", stderr_tail: progress.stderr_tail ?? "" };
+  const partial = {
+    ...(edge && { edge }),
+    partial: true,
+    stdout_tail: progress.stdout_tail ?? "",
+    stderr_tail: progress.stderr_tail ?? "",
+  };
   const renewed = await ctx.db
     .update(runs)
     .set({ leaseExpiresAt: expires, ...(hasProgress && { result: partial }) })
@@ -116,7 +132,12 @@ export async function heartbeat(
   if (!renewed) throw conflict("run_finished", `run ${runId} is no longer running`);
   const lock = lockOf(env, task);
   const held = await lock.renew(runId, expires);
-  const taskGone = (await ctx.db.select({ n: sql<number>`1` }).from(tasks).where(and(eq(tasks.id, task.id), or(eq(tasks.status, "canceled"), isNotNull(tasks.deletedAt)))).get()) !== undefined;
+  const taskGone =
+    (await ctx.db
+      .select({ n: sql<number>`1` })
+      .from(tasks)
+      .where(and(eq(tasks.id, task.id), or(eq(tasks.status, "canceled"), isNotNull(tasks.deletedAt))))
+      .get()) !== undefined;
   return { lease_expires_at: expires, cancel: !held || taskGone || (await lock.isCanceled(runId)) };
 }
 
@@ -143,7 +164,8 @@ function edgeOutcome(run: Run): FinalOutcome | undefined {
 function healthPart(p: Record<string, unknown>): { what: string; key: "containers" | "connectivity"; connectivity: boolean } {
   const containers = p.check_containers === true;
   const connectivity = p.runner_connectivity === true;
-  const what = containers && connectivity ? "the connectivity and container check" : containers ? "the container check" : "the connectivity check";
+  const what =
+    containers && connectivity ? "the connectivity and container check" : containers ? "the container check" : "the connectivity check";
   return { what, key: containers ? "containers" : "connectivity", connectivity };
 }
 
@@ -156,25 +178,36 @@ function healthPart(p: Record<string, unknown>): { what: string; key: "container
  */
 export async function completeRun(ctx: ServiceContext, env: Env, runId: string, c: Completion): Promise<Run> {
   const { run, task } = await claimedRun(ctx, runId, c.runner_id);
-  const report = { exit_code: c.exit_code ?? null, stdout_tail: c.stdout_tail ?? "", stderr_tail: c.stderr_tail ?? "", ...(c.result !== undefined && { output: c.result }) };
+  const report = {
+    exit_code: c.exit_code ?? null,
+    stdout_tail: c.stdout_tail ?? "",
+    stderr_tail: c.stderr_tail ?? "",
+    ...(c.result !== undefined && { output: c.result }),
+  };
   const health = task.type === "health_check" ? healthPart(task.parameters) : null;
   const what = health?.what ?? "the command";
-  const runnerError = c.status === "succeeded" ? undefined : c.status === "timed_out" ? `${what} timed out on the runner` : `${what} failed with exit code ${c.exit_code ?? "unknown"}`;
+  const runnerError =
+    c.status === "succeeded"
+      ? undefined
+      : c.status === "timed_out"
+        ? `${what} timed out on the runner`
+        : `${what} failed with exit code ${c.exit_code ?? "unknown"}`;
   const edge = edgeOutcome(run);
-  const outcome: FinalOutcome = edge || health
-    ? {
-        status: c.status !== "succeeded" ? c.status : (edge?.status ?? c.status),
-        result: {
-          ...(edge && typeof edge.result === "object" && edge.result !== null ? edge.result : {}),
-          ...(health?.connectivity && { connectivity_checked_by: "runner" }),
-          [health?.key ?? "containers"]: report,
-        },
-        error: [edge?.error, runnerError].filter(Boolean).join("; ") || undefined,
-        ...(edge?.targets !== undefined && { targets: edge.targets }),
-        // A refused edge target stays a permanent failure once the runner's part is in.
-        ...(edge?.permanent === true && { permanent: true }),
-      }
-    : { status: c.status, result: report, error: runnerError };
+  const outcome: FinalOutcome =
+    edge || health
+      ? {
+          status: c.status !== "succeeded" ? c.status : (edge?.status ?? c.status),
+          result: {
+            ...(edge && typeof edge.result === "object" && edge.result !== null ? edge.result : {}),
+            ...(health?.connectivity && { connectivity_checked_by: "runner" }),
+            [health?.key ?? "containers"]: report,
+          },
+          error: [edge?.error, runnerError].filter(Boolean).join("; ") || undefined,
+          ...(edge?.targets !== undefined && { targets: edge.targets }),
+          // A refused edge target stays a permanent failure once the runner's part is in.
+          ...(edge?.permanent === true && { permanent: true }),
+        }
+      : { status: c.status, result: report, error: runnerError };
   const recorded = await recordOutcome(env, ctx.db, task, run, outcome, Date.now(), ctx.log);
   await lockOf(env, task).release(runId);
   if (!recorded) throw new DomainError("conflict", "run_finished", `run ${runId} was finished before this report arrived`);

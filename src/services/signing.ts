@@ -10,7 +10,6 @@ export type SigningSecrets = { current: string; next: string | null };
 
 const newSecret = () => `whsec_${randomSecret()}`;
 
-
 /** The organization's secrets, for the admin who hands them to receivers. */
 export async function getSigningSecrets(ctx: ServiceContext): Promise<SigningSecrets> {
   const row = await selectSecrets(ctx.db, ctx.orgId);

@@ -19,12 +19,20 @@ const BINARY = Uint8Array.from({ length: 1024 }, (_, i) => (i * 7) % 256);
 async function backedUp(key: string, org: string, extra: Record<string, unknown> = {}, runEnv: Partial<Env> = {}) {
   captureQueue();
   target(() => new Response(BINARY, { headers: { "content-type": "application/x-tar", "content-length": String(BINARY.byteLength) } }));
-  const t = await createTask(key, { type: "backup", parameters: { sources: [{ name: "etc.tar", url: "https://src.example.com/etc" }], ...extra } });
+  const t = await createTask(key, {
+    type: "backup",
+    parameters: { sources: [{ name: "etc.tar", url: "https://src.example.com/etc" }], ...extra },
+  });
   const queued = await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
   expect(queued.status).toBe(202);
   const task = { ...t, org_id: org } as unknown as Task;
   const run = { ...queued.body, attempt: 1 } as unknown as Run;
-  const out = await backupExecutor.execute(task, run, { signal: new AbortController().signal, signingSecrets: [], allowPrivateTargets: false, env: { ...env, ...runEnv } });
+  const out = await backupExecutor.execute(task, run, {
+    signal: new AbortController().signal,
+    signingSecrets: [],
+    allowPrivateTargets: false,
+    env: { ...env, ...runEnv },
+  });
   expect(out.status).toBe("succeeded");
   return { taskId: t.id as string, runId: run.id };
 }
@@ -89,7 +97,10 @@ describe("GET /v1/runs/{id}/artifacts", () => {
 
   it("both routes are in the OpenAPI document, the download as binary", async () => {
     const doc = await call("GET", "/openapi.json");
-    const paths = doc.body.paths as Record<string, { get?: { tags?: string[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
+    const paths = doc.body.paths as Record<
+      string,
+      { get?: { tags?: string[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }
+    >;
     expect(paths["/v1/runs/{id}/artifacts"]?.get?.tags).toEqual(["Runs"]);
     const dl = paths["/v1/runs/{id}/artifacts/{target}"]?.get;
     expect(dl?.tags).toEqual(["Runs"]);

@@ -15,7 +15,9 @@ describe("credentials", () => {
     const doc = await call("GET", "/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/v1/tasks", "/v1/tasks/{id}", "/v1/schedules/preview", "/v1/events"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/tasks", "/v1/tasks/{id}", "/v1/schedules/preview", "/v1/events"]),
+    );
     const docs = await call("GET", "/docs");
     expect(docs.status).toBe(200);
     expect(String(docs.body)).toMatch(/<html/i);
@@ -52,7 +54,9 @@ describe("credentials", () => {
   it("refuses a JWT without exp and one without org", async () => {
     const { SignJWT } = await import("jose");
     const { env } = await import("cloudflare:test");
-    const noExp = await new SignJWT({ org: newOrg(), scope: "tasks:read" }).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(env.JWT_SECRET));
+    const noExp = await new SignJWT({ org: newOrg(), scope: "tasks:read" })
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode(env.JWT_SECRET));
     expect((await call("GET", "/v1/tasks", { token: noExp })).status).toBe(401);
     const noOrg = await jwt({ scope: "tasks:read" });
     expect((await call("GET", "/v1/tasks", { token: noOrg })).status).toBe(401);
@@ -118,7 +122,11 @@ describe("tenancy", () => {
     const run = await call("POST", `/v1/tasks/${t.id}/run`, { token: a.key });
     for (const [m, p, body] of [
       ["GET", `/v1/tasks/${t.id}`],
-      ["PUT", `/v1/tasks/${t.id}`, { name: "x", type: "http", parameters: { url: "https://e.com" }, schedule: { kind: "event", event: "e" } }],
+      [
+        "PUT",
+        `/v1/tasks/${t.id}`,
+        { name: "x", type: "http", parameters: { url: "https://e.com" }, schedule: { kind: "event", event: "e" } },
+      ],
       ["PATCH", `/v1/tasks/${t.id}`, { priority: 1 }],
       ["DELETE", `/v1/tasks/${t.id}`],
       ["POST", `/v1/tasks/${t.id}/run`],

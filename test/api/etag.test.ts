@@ -68,7 +68,16 @@ describe("ETag: moves with the user's changes only (issue 10, item 3)", () => {
     const q = captureQueue();
     const t = await createTask(key, { schedule: every });
     const due = Date.parse(t.next_run_at);
-    const ctx = { db: createDb(env.DB), orgId: org, actor: "test", now: due - 20_000, queue: env.RUNS, allowPrivateTargets: false, requestId: "test", log: boundLog({ request_id: "test" }) };
+    const ctx = {
+      db: createDb(env.DB),
+      orgId: org,
+      actor: "test",
+      now: due - 20_000,
+      queue: env.RUNS,
+      allowPrivateTargets: false,
+      requestId: "test",
+      log: boundLog({ request_id: "test" }),
+    };
     let reads = 0;
     const updated = await mutateTask(ctx, t.id, async (current) => {
       reads++;

@@ -36,7 +36,13 @@ describe("/v1 schedule.except and schedule.also", () => {
     expect(t.schedule.except).toEqual([day(first)]);
     expect(t.next_run_at).toBe(new Date(first + DAY).toISOString());
     const rr = await createTask(key, {
-      schedule: { kind: "rrule", rule: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0", timezone: "UTC", except: [day(first)], also: [`${day(first + DAY)}T07:15`] },
+      schedule: {
+        kind: "rrule",
+        rule: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0",
+        timezone: "UTC",
+        except: [day(first)],
+        also: [`${day(first + DAY)}T07:15`],
+      },
     });
     expect(rr.schedule).toMatchObject({ except: [day(first)], also: [`${day(first + DAY)}T07:15`] });
     // The excluded day is passed over; the extra time comes before that next day's 09:00.
@@ -44,13 +50,23 @@ describe("/v1 schedule.except and schedule.also", () => {
 
     const bad = await call("POST", "/v1/tasks", {
       token: key,
-      body: { name: "holidays", type: "http", parameters: { url: "https://example.com/" }, schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC", except: ["2026-12-25", "25/12/2026"] } },
+      body: {
+        name: "holidays",
+        type: "http",
+        parameters: { url: "https://example.com/" },
+        schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC", except: ["2026-12-25", "25/12/2026"] },
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: "invalid_schedule", details: [{ path: "schedule.except[1]" }] });
     const cronAlso = await call("POST", "/v1/tasks", {
       token: key,
-      body: { name: "holidays", type: "http", parameters: { url: "https://example.com/" }, schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC", also: ["2026-12-25T09:00"] } },
+      body: {
+        name: "holidays",
+        type: "http",
+        parameters: { url: "https://example.com/" },
+        schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC", also: ["2026-12-25T09:00"] },
+      },
     });
     expect(cronAlso.status).toBe(400);
     expect(JSON.stringify(cronAlso.body.error)).toContain("also");
@@ -128,20 +144,26 @@ describe("002: EXDATE and RDATE lines in schedule_expr", () => {
 
   it("are the core's except and also, and read back as RFC 5545 lines", async () => {
     const { key } = await tenant();
-    const expr = "DTSTART;TZID=America/New_York:20261201T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0\nEXDATE;VALUE=DATE:20261225,20270101\nEXDATE;TZID=America/New_York:20261224T090000\nRDATE:20261226T100000";
+    const expr =
+      "DTSTART;TZID=America/New_York:20261201T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0\nEXDATE;VALUE=DATE:20261225,20270101\nEXDATE;TZID=America/New_York:20261224T090000\nRDATE:20261226T100000";
     const r = await call("POST", "/tasks", { token: key, body: body(expr) });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const v1 = (await call("GET", `/v1/tasks/${r.body.id}`, { token: key })).body;
     expect(v1.schedule).toMatchObject({
-      kind: "rrule", dtstart: "2026-12-01T09:00:00",
-      except: ["2026-12-25", "2027-01-01", "2026-12-24T09:00:00"], also: ["2026-12-26T10:00:00"],
+      kind: "rrule",
+      dtstart: "2026-12-01T09:00:00",
+      except: ["2026-12-25", "2027-01-01", "2026-12-24T09:00:00"],
+      also: ["2026-12-26T10:00:00"],
     });
     const back = (await call("GET", `/tasks/${r.body.id}`, { token: key })).body;
     expect(back.schedule_expr).toBe(
       "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0\nEXDATE;VALUE=DATE:20261225,20270101\nEXDATE:20261224T090000\nRDATE:20261226T100000",
     );
     // What it means, through the preview of the stored schedule.
-    const p = await call("POST", "/v1/schedules/preview", { token: key, body: { schedule: v1.schedule, count: 3, after: "2026-12-23T15:00:00Z" } });
+    const p = await call("POST", "/v1/schedules/preview", {
+      token: key,
+      body: { schedule: v1.schedule, count: 3, after: "2026-12-23T15:00:00Z" },
+    });
     expect(p.body.occurrences.map((o: { local: string; skipped?: boolean }) => [o.local, o.skipped ?? false])).toEqual([
       ["2026-12-24T09:00:00-05:00", true],
       ["2026-12-25T09:00:00-05:00", true],
@@ -153,7 +175,13 @@ describe("002: EXDATE and RDATE lines in schedule_expr", () => {
 
   it("refuses bad lines in 002's error shape, naming schedule_expr", async () => {
     const { key } = await tenant();
-    for (const line of ["EXDATE:2026-12-25", "EXDATE;VALUE=DATE:20261225T090000", "RDATE;VALUE=DATE:20261226", "EXDATE;TZID=Europe/London:20261224T090000", "EXDATE:20261224T140000Z"]) {
+    for (const line of [
+      "EXDATE:2026-12-25",
+      "EXDATE;VALUE=DATE:20261225T090000",
+      "RDATE;VALUE=DATE:20261226",
+      "EXDATE;TZID=Europe/London:20261224T090000",
+      "EXDATE:20261224T140000Z",
+    ]) {
       const r = await call("POST", "/tasks", { token: key, body: body(`FREQ=DAILY;BYHOUR=9;BYMINUTE=0\n${line}`) });
       expect(r.status, line).toBe(400);
       expect(r.body.error).toMatchObject({ code: "invalid_schedule", details: [{ path: "schedule_expr" }] });

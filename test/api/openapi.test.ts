@@ -9,7 +9,9 @@ type Operation = { tags?: string[]; responses: Record<string, { description: str
 
 async function operations(): Promise<[string, Operation][]> {
   const doc = (await call("GET", "/openapi.json")).body as { paths: Record<string, Record<string, Operation>> };
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as [string, Operation]));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as [string, Operation]),
+  );
 }
 
 describe("the OpenAPI document's error responses", () => {
@@ -18,7 +20,12 @@ describe("the OpenAPI document's error responses", () => {
     const v1 = (await operations()).filter(([name]) => name.includes(" /v1/"));
     expect(v1.length).toBeGreaterThan(30);
     for (const [name, op] of v1) {
-      expect(Object.keys(op.responses).filter((s) => s >= "400").sort(), name).toEqual(statuses);
+      expect(
+        Object.keys(op.responses)
+          .filter((s) => s >= "400")
+          .sort(),
+        name,
+      ).toEqual(statuses);
     }
     const create = v1.find(([name]) => name === "POST /v1/tasks")?.[1];
     expect(create?.responses["400"]?.description).toContain("invalid_cron");

@@ -17,7 +17,9 @@ describe("/v1/api-keys", () => {
 
   it("refuses unknown scopes and bad org ids", async () => {
     expect((await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "x", org: newOrg(), scopes: ["root"] } })).status).toBe(400);
-    expect((await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "x", org: "bad org!", scopes: ["tasks:read"] } })).status).toBe(400);
+    expect(
+      (await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "x", org: "bad org!", scopes: ["tasks:read"] } })).status,
+    ).toBe(400);
   });
 
   it("revoking an unknown key is 404", async () => {
@@ -28,7 +30,10 @@ describe("/v1/api-keys", () => {
 describe("/v1/projects", () => {
   it("creates, reads, lists, renames and deletes a project", async () => {
     const { key } = await tenant();
-    const c = await call("POST", "/v1/projects", { token: key, body: { id: "production", name: "Production", url: "https://app.example.com" } });
+    const c = await call("POST", "/v1/projects", {
+      token: key,
+      body: { id: "production", name: "Production", url: "https://app.example.com" },
+    });
     expect(c.status).toBe(201);
     expect(c.body).toMatchObject({ id: "production", name: "Production", url: "https://app.example.com" });
     expect((await call("POST", "/v1/projects", { token: key, body: { id: "production", name: "Again" } })).status).toBe(409);
@@ -47,7 +52,10 @@ describe("/v1/projects", () => {
     const b = await tenant();
     await call("POST", "/v1/projects", { token: a.key, body: { id: "web", name: "Web" } });
     expect((await createTask(a.key, { project_id: "web" })).project_id).toBe("web");
-    const r = await call("POST", "/v1/tasks", { token: b.key, body: { name: "x", type: "http", parameters: { url: "https://e.com" }, schedule: { kind: "event", event: "e" }, project_id: "web" } });
+    const r = await call("POST", "/v1/tasks", {
+      token: b.key,
+      body: { name: "x", type: "http", parameters: { url: "https://e.com" }, schedule: { kind: "event", event: "e" }, project_id: "web" },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: "project_not_found", message: "Project not found" });
   });

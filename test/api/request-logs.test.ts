@@ -33,15 +33,27 @@ describe("request_id on every line a request causes", () => {
     const runnerKey = await apiKey(org, ["runner"]);
     const q = captureQueue();
     target(() => new Response("ok"));
-    const t = await createTask(key, { type: "custom_script", parameters: { command: "echo hi" }, on_success_url: "https://hooks.example.com/done" });
+    const t = await createTask(key, {
+      type: "custom_script",
+      parameters: { command: "echo hi" },
+      on_success_url: "https://hooks.example.com/done",
+    });
     const run = await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await deliver(...q.take(t.id).map((m) => m.body));
 
     const claimLines = await linesDuring(() =>
-      call("POST", "/v1/runners/claim", { token: runnerKey, headers: { "x-request-id": "req-claim-1" }, body: { runner_id: "host-1", types: ["custom_script"], wait_seconds: 0 } }),
+      call("POST", "/v1/runners/claim", {
+        token: runnerKey,
+        headers: { "x-request-id": "req-claim-1" },
+        body: { runner_id: "host-1", types: ["custom_script"], wait_seconds: 0 },
+      }),
     );
     const completeLines = await linesDuring(() =>
-      call("POST", `/v1/runs/${run.body.id}/complete`, { token: runnerKey, headers: { "x-request-id": "req-complete-1" }, body: { runner_id: "host-1", status: "succeeded", exit_code: 0 } }),
+      call("POST", `/v1/runs/${run.body.id}/complete`, {
+        token: runnerKey,
+        headers: { "x-request-id": "req-complete-1" },
+        body: { runner_id: "host-1", status: "succeeded", exit_code: 0 },
+      }),
     );
     expect(claimLines.map((l) => l.event)).toContain("run.claimed");
     expect(claimLines.every((l) => l.request_id === "req-claim-1")).toBe(true);

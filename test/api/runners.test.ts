@@ -18,7 +18,10 @@ async function handed(over: Record<string, unknown> = {}) {
   return { key, org, runnerKey, q, t, runId: run.body.id as string };
 }
 const claim = (token: string, body: Record<string, unknown> = {}) =>
-  call("POST", "/v1/runners/claim", { token, body: { runner_id: "host-1", types: ["custom_script", "container_update"], wait_seconds: 0, ...body } });
+  call("POST", "/v1/runners/claim", {
+    token,
+    body: { runner_id: "host-1", types: ["custom_script", "container_update"], wait_seconds: 0, ...body },
+  });
 
 describe("runners", () => {
   it("claim → heartbeat → complete: the run succeeds with the command's output", async () => {
@@ -34,15 +37,24 @@ describe("runners", () => {
     expect(hb.status).toBe(200);
     expect(hb.body.cancel).toBe(false);
     // Output streams back with each heartbeat while the command runs.
-    expect((await call("GET", `/v1/runs/${runId}`, { token: key })).body.result).toEqual({ partial: true, stdout_tail: "hel", stderr_tail: "" });
-    const done = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded", exit_code: 0, stdout_tail: "hello\n", stderr_tail: "" } });
+    expect((await call("GET", `/v1/runs/${runId}`, { token: key })).body.result).toEqual({
+      partial: true,
+      stdout_tail: "hel",
+      stderr_tail: "",
+    });
+    const done = await call("POST", `/v1/runs/${runId}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "host-1", status: "succeeded", exit_code: 0, stdout_tail: "hello\n", stderr_tail: "" },
+    });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: "succeeded", result: { exit_code: 0, stdout_tail: "hello\n" } });
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.last_status).toBe("succeeded");
     // The lock is free again and a second report is refused.
     const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
     expect((await runInDurableObject(stub, async (_i, s) => s.storage.get<{ leases: unknown[] }>("state")))?.leases).toEqual([]);
-    expect((await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded" } })).status).toBe(409);
+    expect(
+      (await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded" } })).status,
+    ).toBe(409);
   });
 
   it("answers 204 when there is nothing to do, after waiting up to wait_seconds", async () => {
@@ -66,7 +78,10 @@ describe("runners", () => {
     const stub = await expireLeases(t.id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status])).toEqual([[1, "timed_out"], [2, "queued"]]);
+    expect(runs.map((r) => [r.attempt, r.status])).toEqual([
+      [1, "timed_out"],
+      [2, "queued"],
+    ]);
     expect(String(runs[0]?.error)).toMatch(/host-1 stopped sending heartbeats/);
     expect((await call("POST", `/v1/runs/${runId}/heartbeat`, { token: runnerKey, body: { runner_id: "host-1" } })).status).toBe(409);
     // The retry goes back to the runners.
@@ -78,8 +93,15 @@ describe("runners", () => {
   it("a failed command is retried; its exit code and stderr are recorded", async () => {
     const { runnerKey, runId, t } = await handed({ retry: { max_retries: 1, delay_seconds: 1, backoff: "fixed" } });
     await claim(runnerKey);
-    const r = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "failed", exit_code: 2, stderr_tail: "no such file" } });
-    expect(r.body).toMatchObject({ status: "failed", error: "the command failed with exit code 2", result: { exit_code: 2, stderr_tail: "no such file" } });
+    const r = await call("POST", `/v1/runs/${runId}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "host-1", status: "failed", exit_code: 2, stderr_tail: "no such file" },
+    });
+    expect(r.body).toMatchObject({
+      status: "failed",
+      error: "the command failed with exit code 2",
+      result: { exit_code: 2, stderr_tail: "no such file" },
+    });
     expect((await runsOf(t.id)).map((x) => x.status)).toEqual(["failed", "queued"]);
   });
 
@@ -118,7 +140,9 @@ describe("runners", () => {
     const otherRunner = await apiKey(other.org, ["runner"]);
     expect((await claim(otherRunner)).status).toBe(204);
     expect((await call("POST", `/v1/runs/${runId}/heartbeat`, { token: otherRunner, body: { runner_id: "host-1" } })).status).toBe(404);
-    expect((await call("POST", `/v1/runs/${runId}/complete`, { token: otherRunner, body: { runner_id: "host-1", status: "succeeded" } })).status).toBe(404);
+    expect(
+      (await call("POST", `/v1/runs/${runId}/complete`, { token: otherRunner, body: { runner_id: "host-1", status: "succeeded" } })).status,
+    ).toBe(404);
   });
 
   it("runner routes need the runner scope", async () => {

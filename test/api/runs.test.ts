@@ -53,7 +53,10 @@ describe("GET /v1/runs", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await runOf(key, t.id)).id);
     // Distinct creation times so "newest first" is observable.
-    for (const [i, id] of ids.entries()) await env.DB.prepare("UPDATE runs SET created_at = ? WHERE id = ?").bind(1_700_000_000_000 + i * 1000, id).run();
+    for (const [i, id] of ids.entries())
+      await env.DB.prepare("UPDATE runs SET created_at = ? WHERE id = ?")
+        .bind(1_700_000_000_000 + i * 1000, id)
+        .run();
     const p1 = await call("GET", "/v1/runs?limit=2", { token: key });
     const p2 = await call("GET", "/v1/runs?limit=2&offset=2", { token: key });
     const p3 = await call("GET", "/v1/runs?limit=2&offset=4", { token: key });
@@ -82,8 +85,15 @@ describe("POST /v1/runs/{id}/retry", () => {
     const r = await post(key, `/v1/runs/${run.id}/retry`);
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({
-      task_id: t.id, trigger: "retry", attempt: 2, retry_of: run.id, status: "queued",
-      scheduled_for: run.scheduled_for, input: { n: 1 }, final: false, error: null,
+      task_id: t.id,
+      trigger: "retry",
+      attempt: 2,
+      retry_of: run.id,
+      status: "queued",
+      scheduled_for: run.scheduled_for,
+      input: { n: 1 },
+      final: false,
+      error: null,
     });
     expect(r.body.id).not.toBe(run.id);
     expect(r.headers.get("location")).toBe(`/v1/runs/${r.body.id}`);

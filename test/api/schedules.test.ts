@@ -15,7 +15,9 @@ describe("each schedule kind through the API", () => {
 
   it("rrule with TZID semantics from timezone", async () => {
     const { key } = await tenant();
-    const t = await createTask(key, { schedule: { kind: "rrule", rule: "FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York" } });
+    const t = await createTask(key, {
+      schedule: { kind: "rrule", rule: "FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York" },
+    });
     const next = new Date(t.next_run_at);
     expect([1, 3]).toContain(next.getUTCDay());
     expect([13, 14]).toContain(next.getUTCHours());
@@ -49,7 +51,11 @@ describe("each schedule kind through the API", () => {
 describe("POST /v1/schedules/preview", () => {
   it("lists the next N fire times strictly after `after`, in UTC and local time", async () => {
     const { key } = await tenant();
-    const r = await preview(key, { schedule: { kind: "cron", expression: "0 9 * * *", timezone: "America/New_York" }, count: 3, after: "2026-01-10T14:00:00Z" });
+    const r = await preview(key, {
+      schedule: { kind: "cron", expression: "0 9 * * *", timezone: "America/New_York" },
+      count: 3,
+      after: "2026-01-10T14:00:00Z",
+    });
     expect(r.status).toBe(200);
     expect(r.body.occurrences).toEqual([
       { at: "2026-01-11T14:00:00.000Z", local: "2026-01-11T09:00:00-05:00" },
@@ -67,7 +73,11 @@ describe("POST /v1/schedules/preview", () => {
 
   it("marks a spring-forward shift with a note", async () => {
     const { key } = await tenant();
-    const r = await preview(key, { schedule: { kind: "cron", expression: "30 2 * * *", timezone: "America/New_York" }, count: 2, after: "2026-03-07T12:00:00Z" });
+    const r = await preview(key, {
+      schedule: { kind: "cron", expression: "30 2 * * *", timezone: "America/New_York" },
+      count: 2,
+      after: "2026-03-07T12:00:00Z",
+    });
     expect(r.body.occurrences[0]).toMatchObject({ at: "2026-03-08T07:00:00.000Z", local: "2026-03-08T03:00:00-04:00" });
     expect(r.body.occurrences[0].note).toMatch(/DST/);
     expect(r.body.occurrences[1]).toEqual({ at: "2026-03-09T06:30:00.000Z", local: "2026-03-09T02:30:00-04:00" });

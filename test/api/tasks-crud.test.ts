@@ -6,7 +6,12 @@ describe("POST /v1/tasks", () => {
     const { key } = await tenant();
     const r = await call("POST", "/v1/tasks", {
       token: key,
-      body: { name: "Nightly", type: "http", parameters: { url: "https://example.com/x" }, schedule: { kind: "cron", expression: "0 2 * * *", timezone: "America/New_York" } },
+      body: {
+        name: "Nightly",
+        type: "http",
+        parameters: { url: "https://example.com/x" },
+        schedule: { kind: "cron", expression: "0 2 * * *", timezone: "America/New_York" },
+      },
     });
     expect(r.status).toBe(201);
     expect(r.headers.get("etag")).toMatch(/^"[0-9a-f]{8}-1"$/);
@@ -100,7 +105,8 @@ describe("GET /v1/tasks", () => {
     const a = await createTask(key, { name: "alpha backup", project_id: "prod", agent_id: "agent-1" });
     const b = await createTask(key, { name: "beta", type: "agent_task", parameters: { prompt: "hi" }, enabled: false });
     const c = await createTask(key, { name: "gamma", schedule: { kind: "event", event: "deploy.done" } });
-    const ids = async (q: string) => (await call("GET", `/v1/tasks?${q}`, { token: key })).body.tasks.map((t: { id: string }) => t.id).sort();
+    const ids = async (q: string) =>
+      (await call("GET", `/v1/tasks?${q}`, { token: key })).body.tasks.map((t: { id: string }) => t.id).sort();
     expect(await ids("status=paused")).toEqual([b.id]);
     expect(await ids("type=agent_task")).toEqual([b.id]);
     expect(await ids("enabled=true")).toEqual([a.id, c.id].sort());
@@ -158,7 +164,10 @@ describe("PUT and PATCH /v1/tasks/{id}", () => {
   it("PATCH of the schedule recomputes next_run_at", async () => {
     const { key } = await tenant();
     const t = await createTask(key);
-    const r = await call("PATCH", `/v1/tasks/${t.id}`, { token: key, body: { schedule: { kind: "cron", expression: "0 0 1 1 *", timezone: "UTC" } } });
+    const r = await call("PATCH", `/v1/tasks/${t.id}`, {
+      token: key,
+      body: { schedule: { kind: "cron", expression: "0 0 1 1 *", timezone: "UTC" } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.next_run_at).toMatch(/-01-01T00:00:00\.000Z$/);
   });
@@ -174,7 +183,11 @@ describe("PUT and PATCH /v1/tasks/{id}", () => {
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe("precondition_failed");
     expect((await call("GET", `/v1/tasks/${id}`, { token: key })).body.priority).toBe(3);
-    const fresh = await call("PUT", `/v1/tasks/${id}`, { token: key, body: cronTask({ name: created.body.name }), headers: { "if-match": first.headers.get("etag") ?? "" } });
+    const fresh = await call("PUT", `/v1/tasks/${id}`, {
+      token: key,
+      body: cronTask({ name: created.body.name }),
+      headers: { "if-match": first.headers.get("etag") ?? "" },
+    });
     expect(fresh.status).toBe(200);
   });
 

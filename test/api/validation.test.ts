@@ -2,9 +2,18 @@ import { describe, expect, it } from "vitest";
 import { call, cronTask, tenant } from "../helpers/api";
 
 /** Every rejected create must leave the organization's task list empty. */
-async function rejects(body: unknown, expectStatus: number, expectCode: string, init: { raw?: string; headers?: Record<string, string> } = {}) {
+async function rejects(
+  body: unknown,
+  expectStatus: number,
+  expectCode: string,
+  init: { raw?: string; headers?: Record<string, string> } = {},
+) {
   const { key } = await tenant();
-  const r = await call("POST", "/v1/tasks", { token: key, ...(init.raw !== undefined ? { raw: init.raw } : { body }), headers: init.headers });
+  const r = await call("POST", "/v1/tasks", {
+    token: key,
+    ...(init.raw !== undefined ? { raw: init.raw } : { body }),
+    headers: init.headers,
+  });
   expect(r.status).toBe(expectStatus);
   expect(r.body.error.code).toBe(expectCode);
   expect(typeof r.body.error.message).toBe("string");
@@ -20,7 +29,10 @@ describe("bad input is a 4xx that says what to fix, and nothing is written", () 
     await rejects(undefined, 400, "invalid_json", { raw: '{"name": ', headers: { "content-type": "application/json" } });
   });
   it("wrong content type", async () => {
-    await rejects(undefined, 415, "unsupported_media_type", { raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await rejects(undefined, 415, "unsupported_media_type", {
+      raw: "name=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
   });
   it("missing body", async () => {
     const e = await rejects(undefined, 415, "unsupported_media_type", { raw: "" });
@@ -60,7 +72,11 @@ describe("bad input is a 4xx that says what to fix, and nothing is written", () 
     expect(h.details[0].path).toBe("parameters.targets");
     await rejects(cronTask({ type: "agent_task", parameters: {} }), 400, "invalid_parameters");
     await rejects(cronTask({ type: "workflow", parameters: { callback_type: "webhook", callback_id: "x" } }), 400, "invalid_parameters");
-    await rejects(cronTask({ type: "http", parameters: { url: "https://e.com", headers: { "X-A": "b\r\nX-Injected: 1" } } }), 400, "invalid_parameters");
+    await rejects(
+      cronTask({ type: "http", parameters: { url: "https://e.com", headers: { "X-A": "b\r\nX-Injected: 1" } } }),
+      400,
+      "invalid_parameters",
+    );
   });
   it("unknown schedule kind", async () => {
     const e = await rejects(cronTask({ schedule: { kind: "weekly" } }), 400, "validation_failed");

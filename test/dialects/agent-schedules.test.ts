@@ -17,10 +17,29 @@ const agent = () => `agent-${crypto.randomUUID().slice(0, 8)}`;
 const path = (a: string, s = "") => `/api/agents/${a}/schedules${s ? `/${s}` : ""}`;
 
 // The seed's request bodies, verbatim.
-const DAILY_REPORT = { name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", callback_type: "workflow", callback_id: "workflow-456", status: "active" };
-const SEND_REMINDER = { name: "Send Reminder", type: "once", next_run: "2024-12-20T15:00:00Z", callback_type: "workflow", callback_id: "workflow-789" };
+const DAILY_REPORT = {
+  name: "Daily Report",
+  type: "cron",
+  cron_expression: "0 9 * * *",
+  callback_type: "workflow",
+  callback_id: "workflow-456",
+  status: "active",
+};
+const SEND_REMINDER = {
+  name: "Send Reminder",
+  type: "once",
+  next_run: "2024-12-20T15:00:00Z",
+  callback_type: "workflow",
+  callback_id: "workflow-789",
+};
 const FOLLOW_UP = { name: "Follow-up", type: "delayed", delay_seconds: 3600, callback_type: "workflow", callback_id: "workflow-123" };
-const HOURLY_SYNC = { name: "Hourly Sync", type: "cron", cron_expression: "0 * * * *", callback_type: "workflow", callback_id: "sync-workflow" };
+const HOURLY_SYNC = {
+  name: "Hourly Sync",
+  type: "cron",
+  cron_expression: "0 * * * *",
+  callback_type: "workflow",
+  callback_id: "sync-workflow",
+};
 const UPDATE = { name: "Updated Schedule", cron_expression: "0 10 * * *", status: "paused" };
 
 /** The seed's curl examples send JSON; this adds the host and the bearer token. */
@@ -66,7 +85,13 @@ describe("Create Schedule", () => {
     const r = await post(key, a, DAILY_REPORT);
     expect(r.status).toBe(201);
     expect(r.headers.get("location")).toBe(path(a, r.body.id));
-    expectSchedule(r.body, { name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", callback_id: "workflow-456", status: "active" });
+    expectSchedule(r.body, {
+      name: "Daily Report",
+      type: "cron",
+      cron_expression: "0 9 * * *",
+      callback_id: "workflow-456",
+      status: "active",
+    });
     expect(r.body.next_run).toMatch(/T09:00:00\.000Z$/);
     expect(Date.parse(r.body.next_run)).toBeGreaterThan(Date.now());
     expect(Math.abs(Date.parse(r.body.created_at) - Date.now())).toBeLessThan(60_000);
@@ -102,7 +127,13 @@ describe("Create Schedule", () => {
     const { key } = await tenant();
     const r = await post(key, agent(), HOURLY_SYNC);
     expect(r.status).toBe(201);
-    expectSchedule(r.body, { name: "Hourly Sync", type: "cron", cron_expression: "0 * * * *", callback_id: "sync-workflow", status: "active" });
+    expectSchedule(r.body, {
+      name: "Hourly Sync",
+      type: "cron",
+      cron_expression: "0 * * * *",
+      callback_id: "sync-workflow",
+      status: "active",
+    });
     expect(r.body.next_run).toMatch(/T\d{2}:00:00\.000Z$/);
     expect(Date.parse(r.body.next_run) - Date.now()).toBeLessThanOrEqual(3_600_000);
   });
@@ -136,7 +167,14 @@ describe("Create Schedule", () => {
   it("a paused schedule can be created", async () => {
     const { key } = await tenant();
     const r = await post(key, agent(), { ...DAILY_REPORT, status: "paused" });
-    expectSchedule(r.body, { name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", callback_id: "workflow-456", status: "paused", next_run: null });
+    expectSchedule(r.body, {
+      name: "Daily Report",
+      type: "cron",
+      cron_expression: "0 9 * * *",
+      callback_id: "workflow-456",
+      status: "paused",
+      next_run: null,
+    });
   });
 
   it("invalid schedule data is 400 with the seed's message, and nothing is written", async () => {
@@ -246,12 +284,25 @@ describe("Get Schedule", () => {
     await deliver(...q.take(s.id).map((m) => m.body));
 
     const r = await call("GET", path(a, s.id), { token: key });
-    expect(r.body).toMatchObject({ id: s.id, name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", callback_type: "workflow", callback_id: "workflow-456", status: "active" });
+    expect(r.body).toMatchObject({
+      id: s.id,
+      name: "Daily Report",
+      type: "cron",
+      cron_expression: "0 9 * * *",
+      callback_type: "workflow",
+      callback_id: "workflow-456",
+      status: "active",
+    });
     expect(r.body.last_run).toMatch(ISO);
     const statuses = r.body.executions.map((e: { status: string }) => e.status);
     // Newest first: the failed run's queued retry, the failure, the success.
     expect(statuses).toEqual(["pending", "failed", "success"]);
-    for (const e of r.body.executions) expect(e).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), executed_at: expect.stringMatching(ISO), status: expect.any(String) });
+    for (const e of r.body.executions)
+      expect(e).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        executed_at: expect.stringMatching(ISO),
+        status: expect.any(String),
+      });
   });
 
   it("an unknown schedule is 404 with the seed's message", async () => {
@@ -269,7 +320,14 @@ describe("Update and Delete Schedule", () => {
     const r = await call("PUT", path(a, s.id), { token: key, body: UPDATE });
     expect(r.status).toBe(200);
     expectSchedule(r.body, {
-      id: s.id, name: "Updated Schedule", type: "cron", cron_expression: "0 10 * * *", status: "paused", next_run: null, callback_id: "workflow-456", created_at: s.created_at,
+      id: s.id,
+      name: "Updated Schedule",
+      type: "cron",
+      cron_expression: "0 10 * * *",
+      status: "paused",
+      next_run: null,
+      callback_id: "workflow-456",
+      created_at: s.created_at,
     });
     expect((await call("GET", path(a, s.id), { token: key })).body).toMatchObject({ name: "Updated Schedule", status: "paused" });
   });
@@ -370,13 +428,29 @@ describe("cross-dialect: the same tasks through /v1", () => {
       schedule: { kind: "cron", expression: "30 1 * * *", timezone: "Europe/London" },
     });
     await createTask(key, { agent_id: a });
-    await createTask(key, { agent_id: a, type: "workflow", parameters: { callback_type: "workflow", callback_id: "r" }, schedule: { kind: "rrule", rule: "FREQ=DAILY", timezone: "UTC" } });
+    await createTask(key, {
+      agent_id: a,
+      type: "workflow",
+      parameters: { callback_type: "workflow", callback_id: "r" },
+      schedule: { kind: "rrule", rule: "FREQ=DAILY", timezone: "UTC" },
+    });
     const r = await call("GET", path(a, wf.id), { token: key });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      id: wf.id, name: "nightly build", type: "cron", cron_expression: "30 1 * * *", next_run: wf.next_run_at, last_run: null,
-      callback_type: "workflow", callback_id: "build", status: "active", delay_seconds: null, timezone: "Europe/London",
-      created_at: wf.created_at, updated_at: wf.updated_at, executions: [],
+      id: wf.id,
+      name: "nightly build",
+      type: "cron",
+      cron_expression: "30 1 * * *",
+      next_run: wf.next_run_at,
+      last_run: null,
+      callback_type: "workflow",
+      callback_id: "build",
+      status: "active",
+      delay_seconds: null,
+      timezone: "Europe/London",
+      created_at: wf.created_at,
+      updated_at: wf.updated_at,
+      executions: [],
     });
     expect((await list(key, a)).map((s: { id: string }) => s.id)).toEqual([wf.id]);
     // Renaming here keeps the core name unique with a suffix; the display name is what was sent.
@@ -398,7 +472,14 @@ describe("cross-dialect: the same tasks through /v1", () => {
     });
     expect(t.status).toBe(201);
     const s = await call("GET", path(agentUuid, t.body.id), { token: key });
-    expect(s.body).toMatchObject({ id: t.body.id, name: "etl", type: "cron", cron_expression: "0 3 * * *", callback_id: "pipeline", status: "active" });
+    expect(s.body).toMatchObject({
+      id: t.body.id,
+      name: "etl",
+      type: "cron",
+      cron_expression: "0 3 * * *",
+      callback_id: "pipeline",
+      status: "active",
+    });
   });
 });
 
@@ -407,9 +488,13 @@ describe("OpenAPI", () => {
     const doc = (await call("GET", "/openapi.json")).body;
     const tag = "Dialect: agent Schedules (004)";
     const ops = Object.entries(doc.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap(([p, methods]) =>
-      Object.entries(methods).filter(([, op]) => op.tags?.includes(tag)).map(([m]) => `${m.toUpperCase()} ${p}`),
+      Object.entries(methods)
+        .filter(([, op]) => op.tags?.includes(tag))
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
     );
     const one = "/api/agents/{id}/schedules/{scheduleId}";
-    expect(ops.sort()).toEqual(["GET /api/agents/{id}/schedules", "POST /api/agents/{id}/schedules", `GET ${one}`, `PUT ${one}`, `DELETE ${one}`].sort());
+    expect(ops.sort()).toEqual(
+      ["GET /api/agents/{id}/schedules", "POST /api/agents/{id}/schedules", `GET ${one}`, `PUT ${one}`, `DELETE ${one}`].sort(),
+    );
   });
 });

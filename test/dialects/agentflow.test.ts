@@ -22,7 +22,13 @@ const definition = (over: Record<string, unknown> = {}) => ({
   schedule_kind: "cron",
   schedule_expr: "0 2 * * *",
   timezone: "Europe/Chisinau",
-  payload: { pipeline: "etl", steps: [{ op: "extract", source: "orders" }, { op: "load", target: "warehouse" }] },
+  payload: {
+    pipeline: "etl",
+    steps: [
+      { op: "extract", source: "orders" },
+      { op: "load", target: "warehouse" },
+    ],
+  },
   created_by: AGENT,
   priority: 2,
   max_retries: 5,
@@ -112,12 +118,26 @@ describe("POST /tasks", () => {
 
   it("accepts every schedule kind: rrule, once (an ISO instant), event", async () => {
     const { key } = await tenant();
-    const rr = await made(key, minimal({ schedule_kind: "rrule", schedule_expr: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York" }));
-    expect(rr).toMatchObject({ schedule_kind: "rrule", schedule_expr: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York" });
+    const rr = await made(
+      key,
+      minimal({ schedule_kind: "rrule", schedule_expr: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York" }),
+    );
+    expect(rr).toMatchObject({
+      schedule_kind: "rrule",
+      schedule_expr: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
+      timezone: "America/New_York",
+    });
     expect(new Date(rr.next_run_at).getUTCDay()).toBe(1);
 
-    const withStart = await made(key, minimal({ schedule_kind: "rrule", schedule_expr: "DTSTART;TZID=Europe/Chisinau:20300101T080000\nRRULE:FREQ=DAILY;COUNT=3" }));
-    expect(withStart).toMatchObject({ schedule_expr: "FREQ=DAILY;COUNT=3", timezone: "Europe/Chisinau", next_run_at: "2030-01-01T06:00:00.000Z" });
+    const withStart = await made(
+      key,
+      minimal({ schedule_kind: "rrule", schedule_expr: "DTSTART;TZID=Europe/Chisinau:20300101T080000\nRRULE:FREQ=DAILY;COUNT=3" }),
+    );
+    expect(withStart).toMatchObject({
+      schedule_expr: "FREQ=DAILY;COUNT=3",
+      timezone: "Europe/Chisinau",
+      next_run_at: "2030-01-01T06:00:00.000Z",
+    });
 
     const at = inAnHour();
     const once = await made(key, minimal({ schedule_kind: "once", schedule_expr: at }));
@@ -203,8 +223,16 @@ describe("POST /tasks", () => {
 
   it("refuses malformed JSON (400), a non-JSON body (415) and a body over 256 KiB (413) in its shape", async () => {
     const { key } = await tenant();
-    expectError(await call("POST", "/tasks", { token: key, raw: "{nope", headers: { "content-type": "application/json" } }), 400, "invalid_json");
-    expectError(await call("POST", "/tasks", { token: key, raw: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
+    expectError(
+      await call("POST", "/tasks", { token: key, raw: "{nope", headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_json",
+    );
+    expectError(
+      await call("POST", "/tasks", { token: key, raw: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+      "unsupported_media_type",
+    );
     const big = minimal({ payload: { blob: "x".repeat(300 * 1024) } });
     expectError(await post(key, big), 413, "payload_too_large");
     expect(await total(key)).toBe(0);
@@ -230,7 +258,8 @@ describe("auth", () => {
     const t = await made(a.key, minimal());
     expectError(await call("GET", `/tasks/${t.id}`, { token: b.key }), 404, "not_found");
     expectError(await call("PUT", `/tasks/${t.id}`, { token: b.key, body: { title: "x" } }), 404, "not_found");
-    for (const verb of ["run_now", "pause", "resume", "cancel"]) expectError(await call("POST", `/tasks/${t.id}/${verb}`, { token: b.key }), 404, "not_found");
+    for (const verb of ["run_now", "pause", "resume", "cancel"])
+      expectError(await call("POST", `/tasks/${t.id}/${verb}`, { token: b.key }), 404, "not_found");
     expectError(await call("POST", `/tasks/${t.id}/snooze`, { token: b.key, body: { delay_seconds: 60 } }), 404, "not_found");
     expect((await call("GET", "/tasks", { token: b.key })).body.tasks).toEqual([]);
     expect((await call("GET", `/tasks/${t.id}`, { token: a.key })).body.status).toBe("active");
@@ -309,16 +338,37 @@ describe("GET and PUT /tasks/{id}", () => {
     expect(r.body).toEqual({ ...t, priority: 7, description: "new words", updated_at: expect.stringMatching(ISO) });
 
     const s = await call("PUT", `/tasks/${t.id}`, { token: key, body: { schedule_expr: "30 6 * * *" } });
-    expect(s.body).toMatchObject({ schedule_kind: "cron", schedule_expr: "30 6 * * *", timezone: "Europe/Chisinau", payload: t.payload, title: t.title });
+    expect(s.body).toMatchObject({
+      schedule_kind: "cron",
+      schedule_expr: "30 6 * * *",
+      timezone: "Europe/Chisinau",
+      payload: t.payload,
+      title: t.title,
+    });
     const z = await call("PUT", `/tasks/${t.id}`, { token: key, body: { timezone: "UTC" } });
     expect(z.body).toMatchObject({ schedule_expr: "30 6 * * *", timezone: "UTC" });
     expect(z.body.next_run_at).toMatch(/T06:30:00\.000Z$/);
 
     const p = await call("PUT", `/tasks/${t.id}`, {
       token: key,
-      body: { payload: { pipeline: "v2" }, max_retries: 0, backoff_strategy: "fixed", dedupe_key: null, concurrency_key: null, title: "renamed" },
+      body: {
+        payload: { pipeline: "v2" },
+        max_retries: 0,
+        backoff_strategy: "fixed",
+        dedupe_key: null,
+        concurrency_key: null,
+        title: "renamed",
+      },
     });
-    expect(p.body).toMatchObject({ payload: { pipeline: "v2" }, max_retries: 0, backoff_strategy: "fixed", dedupe_key: null, concurrency_key: null, title: "renamed", priority: 7 });
+    expect(p.body).toMatchObject({
+      payload: { pipeline: "v2" },
+      max_retries: 0,
+      backoff_strategy: "fixed",
+      dedupe_key: null,
+      concurrency_key: null,
+      title: "renamed",
+      priority: 7,
+    });
 
     const k = await call("PUT", `/tasks/${t.id}`, { token: key, body: { schedule_kind: "event" } });
     expect(k.body).toMatchObject({ schedule_kind: "event", schedule_expr: "renamed", next_run_at: null });
@@ -341,7 +391,11 @@ describe("GET and PUT /tasks/{id}", () => {
     ];
     for (const [body, status, code] of cases) expectError(await call("PUT", `/tasks/${t.id}`, { token: key, body }), status, code);
     expect((await call("GET", `/tasks/${t.id}`, { token: key })).body).toEqual(t);
-    expectError(await call("PUT", `/tasks/${t.id}`, { token: key, raw: "priority=3", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
+    expectError(
+      await call("PUT", `/tasks/${t.id}`, { token: key, raw: "priority=3", headers: { "content-type": "text/plain" } }),
+      415,
+      "unsupported_media_type",
+    );
   });
 });
 
@@ -465,7 +519,11 @@ describe("cross-dialect: the same tasks through /v1", () => {
     const v = await call("GET", `/v1/tasks/${wf.id}`, { token: key });
     expect(v.body.parameters).toEqual({ callback_type: "workflow", callback_id: "report", input: { format: "csv" } });
 
-    const delayed = await createTask(key, { type: "workflow", parameters: { callback_type: "workflow", callback_id: "x" }, schedule: { kind: "delayed", delay_seconds: 600 } });
+    const delayed = await createTask(key, {
+      type: "workflow",
+      parameters: { callback_type: "workflow", callback_id: "x" },
+      schedule: { kind: "delayed", delay_seconds: 600 },
+    });
     const d = await call("GET", `/tasks/${delayed.id}`, { token: key });
     expect(d.body).toMatchObject({ schedule_kind: "once", schedule_expr: delayed.next_run_at, payload: {}, created_by: null });
 
@@ -482,10 +540,18 @@ describe("OpenAPI", () => {
     const doc = (await call("GET", "/openapi.json")).body;
     const tag = "Dialect: agent workflow Tasks (002)";
     const ops = Object.entries(doc.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap(([p, methods]) =>
-      Object.entries(methods).filter(([, op]) => op.tags?.includes(tag)).map(([m]) => `${m.toUpperCase()} ${p}`),
+      Object.entries(methods)
+        .filter(([, op]) => op.tags?.includes(tag))
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
     );
     expect(ops.sort()).toEqual(
-      ["POST /tasks", "GET /tasks", "GET /tasks/{id}", "PUT /tasks/{id}", ...["run_now", "snooze", "pause", "resume", "cancel"].map((v) => `POST /tasks/{id}/${v}`)].sort(),
+      [
+        "POST /tasks",
+        "GET /tasks",
+        "GET /tasks/{id}",
+        "PUT /tasks/{id}",
+        ...["run_now", "snooze", "pause", "resume", "cancel"].map((v) => `POST /tasks/{id}/${v}`),
+      ].sort(),
     );
   });
 });

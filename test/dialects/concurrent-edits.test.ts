@@ -32,14 +32,24 @@ describe("a face's PUT and a concurrent /v1 PATCH", () => {
     const { key } = await tenant();
     const created = await call("POST", "/api/v1/scheduled_tasks", {
       headers: { authorization: `UserKey ${key}` },
-      body: { task_description: "Post the on-call summary", selected_agent: "devops-agent", channel_id: "C08041WFAKT", cron_string: "0 9 * * MON-FRI" },
+      body: {
+        task_description: "Post the on-call summary",
+        selected_agent: "devops-agent",
+        channel_id: "C08041WFAKT",
+        cron_string: "0 9 * * MON-FRI",
+      },
     });
     expect(created.status).toBe(200);
     const id = created.body.task_id as string;
     const before = (await call("GET", `/v1/tasks/${id}`, { token: key })).body;
     const put = await interleaved(
-      () => call("PUT", `/api/v1/scheduled_tasks/${id}`, { headers: { authorization: `UserKey ${key}` }, body: { task_description: "Post the weekly summary" } }),
-      () => call("PATCH", `/v1/tasks/${id}`, { token: key, body: { parameters: { ...before.parameters, model: "gpt-4o-mini" }, priority: 2 } }),
+      () =>
+        call("PUT", `/api/v1/scheduled_tasks/${id}`, {
+          headers: { authorization: `UserKey ${key}` },
+          body: { task_description: "Post the weekly summary" },
+        }),
+      () =>
+        call("PATCH", `/v1/tasks/${id}`, { token: key, body: { parameters: { ...before.parameters, model: "gpt-4o-mini" }, priority: 2 } }),
     );
     expect(put.status).toBe(200);
     const after = (await call("GET", `/v1/tasks/${id}`, { token: key })).body;
@@ -52,13 +62,23 @@ describe("a face's PUT and a concurrent /v1 PATCH", () => {
     const A = "/api/tasks/agent-schedules";
     const created = await call("POST", A, {
       token: key,
-      body: { name: "Weekly Config Audit", prompt: "Review config changes.", cron_expression: "0 9 * * 1", timezone: "America/Chicago", enabled: true },
+      body: {
+        name: "Weekly Config Audit",
+        prompt: "Review config changes.",
+        cron_expression: "0 9 * * 1",
+        timezone: "America/Chicago",
+        enabled: true,
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     const put = await interleaved(
       () => call("PUT", `${A}/${id}`, { token: key, body: { prompt: "Only BGP leaks." } }),
-      () => call("PATCH", `/v1/tasks/${id}`, { token: key, body: { parameters: { prompt: "Review config changes.", model: "gpt-4o-mini" }, description: "by /v1" } }),
+      () =>
+        call("PATCH", `/v1/tasks/${id}`, {
+          token: key,
+          body: { parameters: { prompt: "Review config changes.", model: "gpt-4o-mini" }, description: "by /v1" },
+        }),
     );
     expect(put.status).toBe(200);
     const after = (await call("GET", `/v1/tasks/${id}`, { token: key })).body;

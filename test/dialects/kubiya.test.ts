@@ -87,7 +87,11 @@ describe("Kubiya: create", () => {
     const { key } = await tenant();
     const r = await k("POST", B, key, RECURRING);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ scheduled_time: null, status: "scheduled", parameters: { cron_string: "0 9 * * MON-FRI", repeat: true } });
+    expect(r.body).toMatchObject({
+      scheduled_time: null,
+      status: "scheduled",
+      parameters: { cron_string: "0 9 * * MON-FRI", repeat: true },
+    });
     expect(r.body.next_schedule_time).toMatch(/T09:00:00$/);
     const day = new Date(`${r.body.next_schedule_time}Z`).getUTCDay();
     expect(day).toBeGreaterThanOrEqual(1);
@@ -106,7 +110,14 @@ describe("Kubiya: create", () => {
       agent: "agent-7f3a",
       task_type: "delayed_task",
       scheduled_time: "2099-06-01T12:30:00",
-      parameters: { selected_agent: "agent-7f3a", selected_agent_name: "Security Agent", cron_string: "", message_text: "Rotate the staging database credentials", context: "Security Agent", repeat: false },
+      parameters: {
+        selected_agent: "agent-7f3a",
+        selected_agent_name: "Security Agent",
+        cron_string: "",
+        message_text: "Rotate the staging database credentials",
+        context: "Security Agent",
+        repeat: false,
+      },
     });
     const got = await k("GET", `${B}/${r.body.task_id}`, key);
     expect(got.body).toEqual(r.body);
@@ -124,15 +135,30 @@ describe("Kubiya: create", () => {
       organization_name: "acme",
     });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ user_email: "jane@example.com", scheduled_time: null, parameters: { cron_string: "30 9 * * *", repeat: true } });
+    expect(r.body).toMatchObject({
+      user_email: "jane@example.com",
+      scheduled_time: null,
+      parameters: { cron_string: "30 9 * * *", repeat: true },
+    });
     expect(r.body.next_schedule_time).toMatch(/T09:30:00$/);
   });
 
   it("null fields (as Python clients send them) count as absent; null cron_string is one-time", async () => {
     const { key } = await tenant();
-    const r = await k("POST", B, key, { ...ONE_TIME, channel_id: null, selected_agent: null, cron_string: null, parameters: { context: null } });
+    const r = await k("POST", B, key, {
+      ...ONE_TIME,
+      channel_id: null,
+      selected_agent: null,
+      cron_string: null,
+      parameters: { context: null },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ channel_id: "", agent: "", scheduled_time: "2099-12-01T05:00:00", parameters: { cron_string: "", repeat: false, context: null } });
+    expect(r.body).toMatchObject({
+      channel_id: "",
+      agent: "",
+      scheduled_time: "2099-12-01T05:00:00",
+      parameters: { cron_string: "", repeat: false, context: null },
+    });
   });
 
   it("times with an offset are converted to UTC", async () => {
@@ -168,11 +194,24 @@ describe("Kubiya: list, get, update, delete", () => {
     const a = (await k("POST", B, key, ONE_TIME)).body;
     const text = await k("PUT", `${B}/${a.task_id}`, key, { task_description: "Check the disk usage on staging" });
     expect(text.status).toBe(200);
-    expect(text.body).toMatchObject({ task_id: a.task_id, description: "Check the disk usage on staging", channel_id: "C08041WFAKT", agent: "devops-agent", scheduled_time: "2099-12-01T05:00:00" });
+    expect(text.body).toMatchObject({
+      task_id: a.task_id,
+      description: "Check the disk usage on staging",
+      channel_id: "C08041WFAKT",
+      agent: "devops-agent",
+      scheduled_time: "2099-12-01T05:00:00",
+    });
     const rec = await k("PUT", `${B}/${a.task_id}`, key, { cron_string: "*/15 * * * *", selected_agent_name: "DevOps" });
-    expect(rec.body).toMatchObject({ scheduled_time: null, parameters: { cron_string: "*/15 * * * *", repeat: true, selected_agent_name: "DevOps" }, description: "Check the disk usage on staging" });
+    expect(rec.body).toMatchObject({
+      scheduled_time: null,
+      parameters: { cron_string: "*/15 * * * *", repeat: true, selected_agent_name: "DevOps" },
+      description: "Check the disk usage on staging",
+    });
     const once = await k("PUT", `${B}/${a.task_id}`, key, { cron_string: "", schedule_time: "2099-01-02T03:04:05" });
-    expect(once.body).toMatchObject({ scheduled_time: "2099-01-02T03:04:05", parameters: { cron_string: "", repeat: false, selected_agent_name: "DevOps" } });
+    expect(once.body).toMatchObject({
+      scheduled_time: "2099-01-02T03:04:05",
+      parameters: { cron_string: "", repeat: false, selected_agent_name: "DevOps" },
+    });
     expectMsg(await k("PUT", `${B}/${a.task_id}`, key, { cron_string: "every day" }), 400);
     expect((await k("GET", `${B}/${a.task_id}`, key)).body.scheduled_time).toBe("2099-01-02T03:04:05");
   });
@@ -261,7 +300,13 @@ describe("Kubiya ⇄ /v1", () => {
       scheduled_time: null,
       next_schedule_time: v1.next_run_at.slice(0, 19),
       status: "scheduled",
-      parameters: { selected_agent: "ops-agent", cron_string: "0 8 * * *", message_text: "Summarise yesterday's incidents", context: { team: "sre" }, repeat: true },
+      parameters: {
+        selected_agent: "ops-agent",
+        cron_string: "0 8 * * *",
+        message_text: "Summarise yesterday's incidents",
+        context: { team: "sre" },
+        repeat: true,
+      },
     });
     expectMsg(await k("GET", `${B}/${http.id}`, key), 404);
     expect((await k("GET", B, key)).body.map((t: any) => t.task_id)).toEqual([v1.id]);

@@ -42,7 +42,12 @@ const health = (over: Record<string, unknown> = {}) => ({
   task_type: "health_check",
   cron_expression: "*/5 * * * *",
   timezone: "UTC",
-  parameters: { targets: [{ name: "core-1", url: "https://core-1.dc1.example.net/health" }, { name: "core-2", url: "https://core-2.dc1.example.net/health" }] },
+  parameters: {
+    targets: [
+      { name: "core-1", url: "https://core-1.dc1.example.net/health" },
+      { name: "core-2", url: "https://core-2.dc1.example.net/health" },
+    ],
+  },
   ...over,
 });
 
@@ -60,7 +65,23 @@ describe("NetStacks: create a scheduled backup task (seed example)", () => {
     expect(r.status).toBe(201);
     const t = r.body;
     expect(Object.keys(t).sort()).toEqual(
-      ["id", "name", "description", "task_type", "cron_expression", "timezone", "enabled", "parameters", "max_retries", "retry_delay_seconds", "timeout_seconds", "last_run_at", "next_run_at", "created_at", "updated_at"].sort(),
+      [
+        "id",
+        "name",
+        "description",
+        "task_type",
+        "cron_expression",
+        "timezone",
+        "enabled",
+        "parameters",
+        "max_retries",
+        "retry_delay_seconds",
+        "timeout_seconds",
+        "last_run_at",
+        "next_run_at",
+        "created_at",
+        "updated_at",
+      ].sort(),
     );
     expect(t.id).toMatch(UUID);
     expect(t).toMatchObject({
@@ -177,13 +198,25 @@ describe("NetStacks: get, run, executions", () => {
     const t = (await call("POST", S, { token, body: health({ description: "DC1 probes", max_retries: 0 }) })).body;
     const run = await call("POST", `${S}/${t.id}/run`, { token });
     expect(run.status).toBe(202);
-    expect(run.body).toEqual({ id: expect.stringMatching(UUID), task_id: t.id, status: "running", trigger: "manual", started_at: expect.stringMatching(NS_TIME) });
+    expect(run.body).toEqual({
+      id: expect.stringMatching(UUID),
+      task_id: t.id,
+      status: "running",
+      trigger: "manual",
+      started_at: expect.stringMatching(NS_TIME),
+    });
     // The execution is the core's run, readable through /v1.
     expect((await call("GET", `/v1/runs/${run.body.id}`, { token })).body).toMatchObject({ task_id: t.id, trigger: "manual" });
 
     const before = await call("GET", `${S}/${t.id}`, { token });
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ id: t.id, description: "DC1 probes", max_retries: 0, retry_delay_seconds: 60, parameters: { targets: expect.any(Array) } });
+    expect(before.body).toMatchObject({
+      id: t.id,
+      description: "DC1 probes",
+      max_retries: 0,
+      retry_delay_seconds: 60,
+      parameters: { targets: expect.any(Array) },
+    });
     expect(before.body.executions).toEqual([
       expect.objectContaining({ id: run.body.id, task_id: t.id, status: "running", trigger: "manual", attempt: 1, completed_at: null }),
     ]);
@@ -192,10 +225,19 @@ describe("NetStacks: get, run, executions", () => {
     await deliver(...q.take(t.id).map((m) => m.body));
     const after = (await call("GET", `${S}/${t.id}`, { token })).body;
     const [ex] = after.executions;
-    expect(ex).toMatchObject({ id: run.body.id, status: "failed", trigger: "manual", started_at: expect.stringMatching(NS_TIME), completed_at: expect.stringMatching(NS_TIME) });
+    expect(ex).toMatchObject({
+      id: run.body.id,
+      status: "failed",
+      trigger: "manual",
+      started_at: expect.stringMatching(NS_TIME),
+      completed_at: expect.stringMatching(NS_TIME),
+    });
     expect(typeof ex.duration_ms).toBe("number");
     expect(typeof ex.error).toBe("string");
-    expect(ex.targets.map((x: any) => [x.name, x.ok])).toEqual([["core-1", true], ["core-2", false]]);
+    expect(ex.targets.map((x: any) => [x.name, x.ok])).toEqual([
+      ["core-1", true],
+      ["core-2", false],
+    ]);
     expect(after.last_run_at).toMatch(NS_TIME);
   });
 
@@ -208,12 +250,18 @@ describe("NetStacks: get, run, executions", () => {
     const run = await call("POST", `${S}/${t.id}/run`, { token });
     expect(run.status).toBe(202);
     await deliver(...q.take(t.id).map((m) => m.body));
-    const c = await call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: "dc1-collector", types: ["backup"], wait_seconds: 0 } });
+    const c = await call("POST", "/v1/runners/claim", {
+      token: runnerKey,
+      body: { runner_id: "dc1-collector", types: ["backup"], wait_seconds: 0 },
+    });
     expect(c.status).toBe(200);
     expect(c.body.run.id).toBe(run.body.id);
     expect(c.body.task.parameters).toEqual(BACKUP.parameters);
     const devices = BACKUP.parameters.device_ids.map((id) => ({ device_id: id, ok: true, bytes: 18_432 }));
-    const done = await call("POST", `/v1/runs/${run.body.id}/complete`, { token: runnerKey, body: { runner_id: "dc1-collector", status: "succeeded", exit_code: 0, result: { devices } } });
+    const done = await call("POST", `/v1/runs/${run.body.id}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "dc1-collector", status: "succeeded", exit_code: 0, result: { devices } },
+    });
     expect(done.status).toBe(200);
     const [ex] = (await call("GET", `${S}/${t.id}`, { token })).body.executions;
     expect(ex).toMatchObject({ id: run.body.id, status: "completed", error: null, result: { exit_code: 0, output: { devices } } });
@@ -252,7 +300,15 @@ describe("NetStacks: toggle, update, delete", () => {
     const got = (await call("GET", `${S}/${t.id}`, { token })).body;
     const r = await call("PUT", `${S}/${t.id}`, { token, body: { ...got, cron_expression: "30 3 * * *", max_retries: 1 } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: t.id, name: BACKUP.name, cron_expression: "30 3 * * *", timezone: "America/New_York", max_retries: 1, retry_delay_seconds: 60, parameters: BACKUP.parameters });
+    expect(r.body).toMatchObject({
+      id: t.id,
+      name: BACKUP.name,
+      cron_expression: "30 3 * * *",
+      timezone: "America/New_York",
+      max_retries: 1,
+      retry_delay_seconds: 60,
+      parameters: BACKUP.parameters,
+    });
     expect(r.body.next_run_at).toMatch(/T0[78]:30:00Z$/);
     const renamed = await call("PUT", `${S}/${t.id}`, { token, body: { name: "Renamed", enabled: false } });
     expect(renamed.body).toMatchObject({ name: "Renamed", enabled: false, cron_expression: "30 3 * * *" });
@@ -294,7 +350,13 @@ describe("NetStacks: agent schedules (seed example)", () => {
       created_at: expect.stringMatching(NS_TIME),
     });
     const v1 = await call("GET", `/v1/tasks/${r.body.id}`, { token });
-    expect(v1.body).toMatchObject({ id: r.body.id, type: "agent_task", parameters: { prompt: AGENT.prompt }, timeout_seconds: 3600, schedule: { kind: "cron", expression: "0 9 * * 1", timezone: "America/Chicago" } });
+    expect(v1.body).toMatchObject({
+      id: r.body.id,
+      type: "agent_task",
+      parameters: { prompt: AGENT.prompt },
+      timeout_seconds: 3600,
+      schedule: { kind: "cron", expression: "0 9 * * 1", timezone: "America/Chicago" },
+    });
     // Visible in the general list too, as an agent_task.
     const all = await call("GET", `${S}?task_type=agent_task`, { token });
     expect(all.body.tasks.map((t: any) => t.id)).toEqual([r.body.id]);
@@ -313,7 +375,12 @@ describe("NetStacks: agent schedules (seed example)", () => {
     expect(got.body).toMatchObject({ id: a.id, prompt: AGENT.prompt, executions: [] });
     const put = await call("PUT", `${A}/${a.id}`, { token, body: { prompt: "Only BGP leaks.", cron_expression: "0 10 * * 1" } });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ prompt: "Only BGP leaks.", cron_expression: "0 10 * * 1", timezone: "America/Chicago", name: AGENT.name });
+    expect(put.body).toMatchObject({
+      prompt: "Only BGP leaks.",
+      cron_expression: "0 10 * * 1",
+      timezone: "America/Chicago",
+      name: AGENT.name,
+    });
     expect((await call("POST", `${A}/${a.id}/toggle`, { token, body: { enabled: false } })).body.enabled).toBe(false);
     captureQueue();
     const run = await call("POST", `${A}/${a.id}/run`, { token });
@@ -392,8 +459,16 @@ describe("NetStacks: errors", () => {
     expectNsError(await call("POST", S, { token, body: { ...BACKUP, extra: 1 } }), 422, "VALIDATION_ERROR");
     const params = await call("POST", S, { token, body: { ...BACKUP, parameters: {} } });
     expectNsError(params, 400, "BAD_REQUEST");
-    expectNsError(await call("POST", S, { token, raw: "{not json", headers: { "content-type": "application/json" } }), 400, "INVALID_REQUEST");
-    expectNsError(await call("POST", S, { token, raw: JSON.stringify(BACKUP), headers: { "content-type": "text/plain" } }), 415, "INVALID_REQUEST");
+    expectNsError(
+      await call("POST", S, { token, raw: "{not json", headers: { "content-type": "application/json" } }),
+      400,
+      "INVALID_REQUEST",
+    );
+    expectNsError(
+      await call("POST", S, { token, raw: JSON.stringify(BACKUP), headers: { "content-type": "text/plain" } }),
+      415,
+      "INVALID_REQUEST",
+    );
     const big = { ...BACKUP, description: "x".repeat(300 * 1024) };
     expectNsError(await call("POST", S, { token, body: big }), 413, "PAYLOAD_TOO_LARGE");
     expect((await call("GET", S, { token })).body.total).toBe(0);
@@ -430,10 +505,25 @@ describe("NetStacks ⇄ /v1", () => {
       retry: { max_retries: 2, delay_seconds: 15 },
     });
     const http = await createV1(key, { name: "v1 hook" });
-    const once = await createV1(key, { name: "v1 once", type: "agent_task", parameters: { prompt: "hi" }, schedule: { kind: "once", at: "2099-01-01T00:00:00Z" } });
+    const once = await createV1(key, {
+      name: "v1 once",
+      type: "agent_task",
+      parameters: { prompt: "hi" },
+      schedule: { kind: "once", at: "2099-01-01T00:00:00Z" },
+    });
     const r = await call("GET", `${S}/${hc.id}`, { token: key });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: hc.id, name: "v1 health", task_type: "health_check", cron_expression: "0 * * * *", timezone: "Europe/London", enabled: true, max_retries: 2, retry_delay_seconds: 15, executions: [] });
+    expect(r.body).toMatchObject({
+      id: hc.id,
+      name: "v1 health",
+      task_type: "health_check",
+      cron_expression: "0 * * * *",
+      timezone: "Europe/London",
+      enabled: true,
+      max_retries: 2,
+      retry_delay_seconds: 15,
+      executions: [],
+    });
     expect(Date.parse(r.body.next_run_at)).toBe(Date.parse(hc.next_run_at));
     expectNsError(await call("GET", `${S}/${http.id}`, { token: key }), 404, "TASK_NOT_FOUND");
     expectNsError(await call("GET", `${A}/${once.id}`, { token: key }), 404, "TASK_NOT_FOUND");
@@ -446,7 +536,8 @@ describe("NetStacks ⇄ /v1", () => {
 describe("NetStacks in the OpenAPI document", () => {
   it("lists both sub-routers under their own tag", async () => {
     const doc = (await call("GET", "/openapi.json")).body;
-    for (const p of [S, `${S}/{id}`, `${S}/{id}/run`, `${S}/{id}/toggle`, A, `${A}/{id}`, `${A}/{id}/run`, `${A}/{id}/toggle`]) expect(doc.paths[p]).toBeDefined();
+    for (const p of [S, `${S}/{id}`, `${S}/{id}/run`, `${S}/{id}/toggle`, A, `${A}/{id}`, `${A}/{id}/run`, `${A}/{id}/toggle`])
+      expect(doc.paths[p]).toBeDefined();
     expect(doc.paths[S].post.tags).toEqual(["Dialect: NetStacks (000)"]);
     expect(Object.keys(doc.paths[S].post.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404", "409", "422"]));
   });

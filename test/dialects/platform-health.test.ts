@@ -37,7 +37,10 @@ async function startRun(key: string, id: string) {
 }
 
 const claim = (runnerKey: string, project: string) =>
-  call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: `host-${project}`, types: ["health_check"], labels: { project }, wait_seconds: 0 } });
+  call("POST", "/v1/runners/claim", {
+    token: runnerKey,
+    body: { runner_id: `host-${project}`, types: ["health_check"], labels: { project }, wait_seconds: 0 },
+  });
 
 describe("001 health check of a project without a url", () => {
   it("is accepted, and the project's runner checks connectivity and containers; the result says so", async () => {
@@ -47,8 +50,16 @@ describe("001 health check of a project without a url", () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.task.id as string;
     // Read back: the seed's config, stored as a runner's connectivity + container check.
-    expect((await call("GET", `${BASE}/${id}`, { token: key })).body.healthCheckConfig).toEqual({ checkContainers: true, checkConnectivity: true, alertOnFailure: true });
-    expect((await call("GET", `/v1/tasks/${id}`, { token: key })).body.parameters).toMatchObject({ targets: [], check_containers: true, runner_connectivity: true });
+    expect((await call("GET", `${BASE}/${id}`, { token: key })).body.healthCheckConfig).toEqual({
+      checkContainers: true,
+      checkConnectivity: true,
+      alertOnFailure: true,
+    });
+    expect((await call("GET", `/v1/tasks/${id}`, { token: key })).body.parameters).toMatchObject({
+      targets: [],
+      check_containers: true,
+      runner_connectivity: true,
+    });
 
     const { pending } = await startRun(key, id);
     // Only a runner of this project gets it; it is told to check connectivity too.
@@ -65,7 +76,10 @@ describe("001 health check of a project without a url", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       success: true,
-      execution: { status: "success", result: { connectivityCheckedBy: "runner", containers: { exit_code: 0, stdout_tail: "web :8080 reachable\nweb Up 3 days\n" } } },
+      execution: {
+        status: "success",
+        result: { connectivityCheckedBy: "runner", containers: { exit_code: 0, stdout_tail: "web :8080 reachable\nweb Up 3 days\n" } },
+      },
     });
     // The edge probed nothing: there is no url to probe.
     expect(fake.calls).toEqual([]);
@@ -79,7 +93,10 @@ describe("001 health check of a project without a url", () => {
     const { pending } = await startRun(key, id);
     const c = await claim(runnerKey, "production");
     expect(c.body.task.parameters).toMatchObject({ runner_connectivity: true, check_containers: false });
-    await call("POST", `/v1/runs/${c.body.run.id}/complete`, { token: runnerKey, body: { runner_id: "host-production", status: "failed", exit_code: 1, stdout_tail: "web :8080 unreachable\n" } });
+    await call("POST", `/v1/runs/${c.body.run.id}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "host-production", status: "failed", exit_code: 1, stdout_tail: "web :8080 unreachable\n" },
+    });
     const r = await pending;
     expect(r.body).toMatchObject({
       success: false,
@@ -99,8 +116,14 @@ describe("001 health check of a project without a url", () => {
     expect(fake.calls.map((x) => x.url)).toEqual(["https://production.example.com/health"]);
     const c = await claim(runnerKey, "production");
     expect(c.body.task.parameters).not.toHaveProperty("runner_connectivity");
-    await call("POST", `/v1/runs/${c.body.run.id}/complete`, { token: runnerKey, body: { runner_id: "host-production", status: "succeeded", exit_code: 0 } });
-    expect((await pending).body).toMatchObject({ success: true, execution: { result: { ok: 1, total: 1, connectivityCheckedBy: "edge", containers: { exit_code: 0 } } } });
+    await call("POST", `/v1/runs/${c.body.run.id}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "host-production", status: "succeeded", exit_code: 0 },
+    });
+    expect((await pending).body).toMatchObject({
+      success: true,
+      execution: { result: { ok: 1, total: 1, connectivityCheckedBy: "edge", containers: { exit_code: 0 } } },
+    });
   });
 
   it("validates the request's own fields before stored state: a bad cron is the seed's 400 whatever the project", async () => {
@@ -111,10 +134,16 @@ describe("001 health check of a project without a url", () => {
       expect(r.body).toEqual({ success: false, error: "Invalid cron expression" });
     }
     // A good cron with an unknown project is the project's 400.
-    expect((await call("POST", BASE, { token: key, body: { ...HEALTH, projectId: "no-such-project" } })).body).toEqual({ success: false, error: "Project not found" });
+    expect((await call("POST", BASE, { token: key, body: { ...HEALTH, projectId: "no-such-project" } })).body).toEqual({
+      success: false,
+      error: "Project not found",
+    });
     // PUT: the same order.
     const created = await call("POST", BASE, { token: key, body: HEALTH });
-    const put = await call("PUT", `${BASE}/${created.body.task.id}`, { token: key, body: { projectId: "no-such-project", cronExpression: "every day" } });
+    const put = await call("PUT", `${BASE}/${created.body.task.id}`, {
+      token: key,
+      body: { projectId: "no-such-project", cronExpression: "every day" },
+    });
     expect(put.body).toEqual({ success: false, error: "Invalid cron expression" });
     expect((await call("GET", "/v1/tasks", { token: key })).body.total).toBe(1);
   });

@@ -71,7 +71,10 @@ async function create(key: string, body: Record<string, unknown>) {
 
 /** A runner on the project's hosts: claims the next run of `type` labelled with `project`, or answers the 204. */
 async function claimAs(runnerKey: string, type: string, project = "production") {
-  return call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: `host-${project}`, types: [type], labels: { project }, wait_seconds: 0 } });
+  return call("POST", "/v1/runners/claim", {
+    token: runnerKey,
+    body: { runner_id: `host-${project}`, types: [type], labels: { project }, wait_seconds: 0 },
+  });
 }
 async function completeAs(runnerKey: string, runId: string, report: Record<string, unknown>, project = "production") {
   const r = await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: `host-${project}`, ...report } });
@@ -119,11 +122,21 @@ describe("POST /api/v1/tasks (Create Task)", () => {
     const t = await create(key, rest);
     expect(t.enabled).toBe(true);
     const g = await call("GET", `${BASE}/${t.id}`, { token: key });
-    expect(g.body).toMatchObject({ timezone: "UTC", healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: true } });
+    expect(g.body).toMatchObject({
+      timezone: "UTC",
+      healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: true },
+    });
     const b = await create(key, { ...BACKUP, name: "b", backupConfig: undefined });
-    expect((await call("GET", `${BASE}/${b.id}`, { token: key })).body.backupConfig).toEqual({ type: "full", destination: "s3", encrypt: false });
+    expect((await call("GET", `${BASE}/${b.id}`, { token: key })).body.backupConfig).toEqual({
+      type: "full",
+      destination: "s3",
+      encrypt: false,
+    });
     const u = await create(key, { ...UPDATES, name: "u", containerUpdateConfig: {} });
-    expect((await call("GET", `${BASE}/${u.id}`, { token: key })).body.containerUpdateConfig).toEqual({ pullImages: true, restartAfterUpdate: true });
+    expect((await call("GET", `${BASE}/${u.id}`, { token: key })).body.containerUpdateConfig).toEqual({
+      pullImages: true,
+      restartAfterUpdate: true,
+    });
   });
 
   it("enabled:false creates the task paused with nextRun null", async () => {
@@ -135,7 +148,10 @@ describe("POST /api/v1/tasks (Create Task)", () => {
 
   it("health-check flags round-trip when not all true", async () => {
     const { key } = await org();
-    const t = await create(key, { ...HEALTH, healthCheckConfig: { checkContainers: false, checkConnectivity: true, alertOnFailure: false } });
+    const t = await create(key, {
+      ...HEALTH,
+      healthCheckConfig: { checkContainers: false, checkConnectivity: true, alertOnFailure: false },
+    });
     const g = await call("GET", `${BASE}/${t.id}`, { token: key });
     expect(g.body.healthCheckConfig).toEqual({ checkContainers: false, checkConnectivity: true, alertOnFailure: false });
   });
@@ -153,7 +169,20 @@ describe("GET /api/v1/tasks (List Tasks)", () => {
     expect(r.body.tasks.map((t: any) => t.id)).toEqual([b.id, a.id]);
     const item = r.body.tasks[1];
     expect(Object.keys(item).sort()).toEqual(
-      ["createdAt", "cronExpression", "enabled", "id", "lastRun", "lastStatus", "name", "nextRun", "projectId", "projectName", "timezone", "type"].sort(),
+      [
+        "createdAt",
+        "cronExpression",
+        "enabled",
+        "id",
+        "lastRun",
+        "lastStatus",
+        "name",
+        "nextRun",
+        "projectId",
+        "projectName",
+        "timezone",
+        "type",
+      ].sort(),
     );
     expect(item).toMatchObject({
       id: a.id,
@@ -224,7 +253,20 @@ describe("GET /api/v1/tasks/:id (Get Task)", () => {
     expect(r.status).toBe(200);
     const g = r.body;
     expect(Object.keys(g)).toEqual([
-      "id", "name", "type", "enabled", "projectId", "projectName", "cronExpression", "timezone", "backupConfig", "nextRun", "lastRun", "lastStatus", "history", "createdAt",
+      "id",
+      "name",
+      "type",
+      "enabled",
+      "projectId",
+      "projectName",
+      "cronExpression",
+      "timezone",
+      "backupConfig",
+      "nextRun",
+      "lastRun",
+      "lastStatus",
+      "history",
+      "createdAt",
     ]);
     expect(g).toMatchObject({
       id,
@@ -259,11 +301,12 @@ describe("GET /api/v1/tasks/:id (Get Task)", () => {
       const cfg = Object.keys(body).find((k) => k.endsWith("Config")) as keyof typeof body;
       expect(g[cfg]).toEqual(body[cfg]);
       expect(g).toMatchObject({ type: body.type, projectName: "Production", history: [], lastRun: null, lastStatus: null });
-      for (const other of ["healthCheckConfig", "backupConfig", "containerUpdateConfig", "customConfig"].filter((k) => k !== cfg)) expect(g).not.toHaveProperty(other);
+      for (const other of ["healthCheckConfig", "backupConfig", "containerUpdateConfig", "customConfig"].filter((k) => k !== cfg))
+        expect(g).not.toHaveProperty(other);
     }
   });
 
-  it("an unknown id is 404 {success:false, error:\"Task not found\"}", async () => {
+  it('an unknown id is 404 {success:false, error:"Task not found"}', async () => {
     const { key } = await org();
     const r = await call("GET", `${BASE}/task-123`, { token: key });
     expect(r.status).toBe(404);
@@ -275,11 +318,22 @@ describe("PUT /api/v1/tasks/:id (Update Task)", () => {
   it("the seed's request answers the seed's short task, with nextRun null when disabled", async () => {
     const { key } = await org();
     const t = await create(key, BACKUP);
-    const r = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { name: "Updated Task Name", enabled: false, cronExpression: "0 3 * * *" } });
+    const r = await call("PUT", `${BASE}/${t.id}`, {
+      token: key,
+      body: { name: "Updated Task Name", enabled: false, cronExpression: "0 3 * * *" },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ success: true, task: { id: t.id, name: "Updated Task Name", enabled: false, cronExpression: "0 3 * * *", nextRun: null } });
+    expect(r.body).toEqual({
+      success: true,
+      task: { id: t.id, name: "Updated Task Name", enabled: false, cronExpression: "0 3 * * *", nextRun: null },
+    });
     const v1 = (await call("GET", `/v1/tasks/${t.id}`, { token: key })).body;
-    expect(v1).toMatchObject({ name: "Updated Task Name", status: "paused", next_run_at: null, schedule: { expression: "0 3 * * *", timezone: "America/New_York" } });
+    expect(v1).toMatchObject({
+      name: "Updated Task Name",
+      status: "paused",
+      next_run_at: null,
+      schedule: { expression: "0 3 * * *", timezone: "America/New_York" },
+    });
     // What the request did not mention is unchanged.
     expect(v1.parameters).toEqual({ run_on: "runner", type: "full", destination: "s3", encrypt: true });
     const on = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { enabled: true } });
@@ -289,13 +343,22 @@ describe("PUT /api/v1/tasks/:id (Update Task)", () => {
   it("changes a config, the timezone, the project or the type", async () => {
     const { key } = await org();
     const t = await create(key, HEALTH);
-    let r = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { healthCheckConfig: { alertOnFailure: false }, timezone: "Europe/London" } });
+    let r = await call("PUT", `${BASE}/${t.id}`, {
+      token: key,
+      body: { healthCheckConfig: { alertOnFailure: false }, timezone: "Europe/London" },
+    });
     expect(r.status).toBe(200);
     let g = (await call("GET", `${BASE}/${t.id}`, { token: key })).body;
-    expect(g).toMatchObject({ timezone: "Europe/London", cronExpression: "*/5 * * * *", healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: false } });
+    expect(g).toMatchObject({
+      timezone: "Europe/London",
+      cronExpression: "*/5 * * * *",
+      healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: false },
+    });
     r = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { projectId: "my-project" } });
     expect(r.status).toBe(200);
-    expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.parameters.targets).toEqual([{ name: "My Project", url: "https://my-project.example.com/" }]);
+    expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.parameters.targets).toEqual([
+      { name: "My Project", url: "https://my-project.example.com/" },
+    ]);
     r = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { type: "custom", customConfig: { command: "uptime" } } });
     expect(r.status).toBe(200);
     g = (await call("GET", `${BASE}/${t.id}`, { token: key })).body;
@@ -309,7 +372,10 @@ describe("PUT /api/v1/tasks/:id (Update Task)", () => {
     const { key } = await org();
     const t = await create(key, UPDATES);
     const g = (await call("GET", `${BASE}/${t.id}`, { token: key })).body;
-    const r = await call("PUT", `${BASE}/${t.id}`, { token: key, body: { ...g, name: "Renamed", containerUpdateConfig: { pullImages: false, restartAfterUpdate: true } } });
+    const r = await call("PUT", `${BASE}/${t.id}`, {
+      token: key,
+      body: { ...g, name: "Renamed", containerUpdateConfig: { pullImages: false, restartAfterUpdate: true } },
+    });
     expect(r.status).toBe(200);
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.parameters).toEqual({ pull: false, restart: true });
   });
@@ -332,7 +398,7 @@ describe("PUT /api/v1/tasks/:id (Update Task)", () => {
 });
 
 describe("DELETE /api/v1/tasks/:id (Delete Task)", () => {
-  it("answers {success:true, message:\"Task deleted\"}; the task is gone from every face", async () => {
+  it('answers {success:true, message:"Task deleted"}; the task is gone from every face', async () => {
     const { key } = await org();
     const t = await create(key, CUSTOM);
     const r = await call("DELETE", `${BASE}/${t.id}`, { token: key });
@@ -376,7 +442,10 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       success: true,
-      execution: { status: "success", result: { ok: 1, failed: 0, total: 1, containers: { exit_code: 0, stdout_tail: "production-web Up 3 days\n" } } },
+      execution: {
+        status: "success",
+        result: { ok: 1, failed: 0, total: 1, containers: { exit_code: 0, stdout_tail: "production-web Up 3 days\n" } },
+      },
     });
     expect(Number.isInteger(r.body.execution.duration)).toBe(true);
     expect(r.body).not.toHaveProperty("error");
@@ -400,7 +469,11 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     await completeAs(runnerKey, c.body.run.id, { status: "failed", exit_code: 1, stderr_tail: "production-db Exited (1)" });
     const r = await pending;
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: false, error: "the container check failed with exit code 1", execution: { status: "failed", result: { ok: 1, failed: 0 } } });
+    expect(r.body).toMatchObject({
+      success: false,
+      error: "the container check failed with exit code 1",
+      execution: { status: "failed", result: { ok: 1, failed: 0 } },
+    });
   });
 
   it("a container-only check (checkConnectivity false) probes nothing from the edge", async () => {
@@ -409,7 +482,11 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     const fake = target(() => new Response("ok"));
     const t = await create(key, { ...HEALTH, healthCheckConfig: { checkConnectivity: false } });
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.parameters).toMatchObject({ targets: [], check_containers: true });
-    expect((await call("GET", `${BASE}/${t.id}`, { token: key })).body.healthCheckConfig).toEqual({ checkContainers: true, checkConnectivity: false, alertOnFailure: true });
+    expect((await call("GET", `${BASE}/${t.id}`, { token: key })).body.healthCheckConfig).toEqual({
+      checkContainers: true,
+      checkConnectivity: false,
+      alertOnFailure: true,
+    });
     const q = captureQueue();
     const pending = call("POST", `${BASE}/${t.id}/run`, { token: key });
     await until(() => q.forTask(t.id).length > 0);
@@ -426,7 +503,11 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     const t = await create(key, { ...HEALTH, healthCheckConfig: { checkContainers: false } });
     const r = await runThroughConsumer(key, t.id);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: false, error: expect.stringContaining("1 of 1 targets failed"), execution: { status: "failed", result: { ok: 0, failed: 1, total: 1 } } });
+    expect(r.body).toMatchObject({
+      success: false,
+      error: expect.stringContaining("1 of 1 targets failed"),
+      execution: { status: "failed", result: { ok: 0, failed: 1, total: 1 } },
+    });
     const g = (await call("GET", `${BASE}/${t.id}`, { token: key })).body;
     expect(g.lastStatus).toBe("failed");
     expect(g.history[0]).toMatchObject({ status: "failed", error: expect.any(String) });
@@ -447,7 +528,10 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     await completeAs(runnerKey, c.body.run.id, { status: "succeeded", exit_code: 0, result: { backup_id: "backup-790", size: 52428800 } });
     const r = await pending;
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ success: true, execution: { id: c.body.run.id, status: "success", duration: expect.any(Number), result: { backupId: "backup-790", size: 52428800 } } });
+    expect(r.body).toEqual({
+      success: true,
+      execution: { id: c.body.run.id, status: "success", duration: expect.any(Number), result: { backupId: "backup-790", size: 52428800 } },
+    });
     expect(fake.calls).toEqual([]); // nothing was fetched from the edge
   });
 
@@ -460,15 +544,27 @@ describe("POST /api/v1/tasks/:id/run (Run Task Immediately)", () => {
     await until(() => q.forTask(t.id).length > 0);
     await deliver(...q.take(t.id).map((m) => m.body));
     // A runner of another project does not get it.
-    const other = await call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: "h0", types: ["custom_script"], labels: { project: "my-project" }, wait_seconds: 0 } });
+    const other = await call("POST", "/v1/runners/claim", {
+      token: runnerKey,
+      body: { runner_id: "h0", types: ["custom_script"], labels: { project: "my-project" }, wait_seconds: 0 },
+    });
     expect(other.status).toBe(204);
-    const c = await call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: "h1", types: ["custom_script"], labels: { project: "production" }, wait_seconds: 0 } });
+    const c = await call("POST", "/v1/runners/claim", {
+      token: runnerKey,
+      body: { runner_id: "h1", types: ["custom_script"], labels: { project: "production" }, wait_seconds: 0 },
+    });
     expect(c.status).toBe(200);
     expect(c.body.task.parameters.command).toBe(CUSTOM.customConfig.command);
-    await call("POST", `/v1/runs/${c.body.run.id}/complete`, { token: runnerKey, body: { runner_id: "h1", status: "succeeded", exit_code: 0, stdout_tail: "VACUUM\n" } });
+    await call("POST", `/v1/runs/${c.body.run.id}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "h1", status: "succeeded", exit_code: 0, stdout_tail: "VACUUM\n" },
+    });
     const r = await pending;
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ success: true, execution: { id: c.body.run.id, status: "success", result: { exitCode: 0, stdoutTail: "VACUUM\n" } } });
+    expect(r.body).toMatchObject({
+      success: true,
+      execution: { id: c.body.run.id, status: "success", result: { exitCode: 0, stdoutTail: "VACUUM\n" } },
+    });
   });
 
   it("answers 202 with the execution still running when the task's timeout passes first", async () => {
@@ -520,7 +616,10 @@ describe("errors (the seed's Error Responses)", () => {
       expect(r.body).toEqual({ success: false, error: "Project not found" });
     }
     await call("POST", "/v1/projects", { token: other.key, body: { id: "theirs", name: "Theirs" } });
-    expect((await call("POST", BASE, { token: key, body: { ...CUSTOM, projectId: "theirs" } })).body).toEqual({ success: false, error: "Project not found" });
+    expect((await call("POST", BASE, { token: key, body: { ...CUSTOM, projectId: "theirs" } })).body).toEqual({
+      success: false,
+      error: "Project not found",
+    });
     expect(await v1Count(key)).toBe(0);
   });
 
@@ -540,12 +639,23 @@ describe("errors (the seed's Error Responses)", () => {
       [400, { body: { ...HEALTH, projectId: "no-url", cronExpression: "every day" } }, /^Invalid cron expression$/],
       [400, { body: { ...HEALTH, projectId: "missing", cronExpression: "every day" } }, /^Invalid cron expression$/],
       [400, { body: { ...BACKUP, projectId: undefined } }, /projectId/],
-      [400, { body: { ...HEALTH, healthCheckConfig: { checkConnectivity: false, checkContainers: false } } }, /checkConnectivity or checkContainers must be true/],
+      [
+        400,
+        { body: { ...HEALTH, healthCheckConfig: { checkConnectivity: false, checkContainers: false } } },
+        /checkConnectivity or checkContainers must be true/,
+      ],
       [400, { body: { ...BACKUP, backupConfig: { type: "incremental" } } }, /full/],
       [400, { body: { ...BACKUP, backupConfig: { destination: "local" } } }, /s3/],
       [400, { raw: "{not json", headers: { "content-type": "application/json" } }, /JSON/],
       [415, { raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }, /application\/json/],
-      [413, { raw: JSON.stringify({ ...CUSTOM, customConfig: { command: "x".repeat(300_000) } }), headers: { "content-type": "application/json" } }, /256 KiB/],
+      [
+        413,
+        {
+          raw: JSON.stringify({ ...CUSTOM, customConfig: { command: "x".repeat(300_000) } }),
+          headers: { "content-type": "application/json" },
+        },
+        /256 KiB/,
+      ],
     ];
     for (const [status, opts, message] of cases) {
       const r = await call("POST", BASE, { token: key, ...opts });
@@ -631,15 +741,35 @@ describe("permissions", () => {
 describe("one core, several faces", () => {
   it("a task created through /v1 with a project is readable here; an http task is not", async () => {
     const { key } = await org();
-    const cu = await createV1Task(key, { name: "v1 updates", type: "container_update", project_id: "production", parameters: { pull: false }, schedule: { kind: "cron", expression: "0 4 * * 0", timezone: "UTC" } });
-    const hc = await createV1Task(key, { name: "v1 health", type: "health_check", parameters: { targets: [{ url: "https://a.example.com" }] } });
+    const cu = await createV1Task(key, {
+      name: "v1 updates",
+      type: "container_update",
+      project_id: "production",
+      parameters: { pull: false },
+      schedule: { kind: "cron", expression: "0 4 * * 0", timezone: "UTC" },
+    });
+    const hc = await createV1Task(key, {
+      name: "v1 health",
+      type: "health_check",
+      parameters: { targets: [{ url: "https://a.example.com" }] },
+    });
     const http = await createV1Task(key);
     const g = await call("GET", `${BASE}/${cu.id}`, { token: key });
     expect(g.status).toBe(200);
-    expect(g.body).toMatchObject({ id: cu.id, name: "v1 updates", type: "container-update", projectId: "production", projectName: "Production", containerUpdateConfig: { pullImages: false, restartAfterUpdate: true } });
+    expect(g.body).toMatchObject({
+      id: cu.id,
+      name: "v1 updates",
+      type: "container-update",
+      projectId: "production",
+      projectName: "Production",
+      containerUpdateConfig: { pullImages: false, restartAfterUpdate: true },
+    });
     // Without a project and without the dialect's marker, the flags are what the parameters imply.
     expect((await call("GET", `${BASE}/${hc.id}`, { token: key })).body).toMatchObject({
-      type: "health-check", projectId: null, projectName: null, healthCheckConfig: { checkContainers: false, checkConnectivity: true, alertOnFailure: false },
+      type: "health-check",
+      projectId: null,
+      projectName: null,
+      healthCheckConfig: { checkContainers: false, checkConnectivity: true, alertOnFailure: false },
     });
     // A rename here keeps the targets /v1 set.
     expect((await call("PUT", `${BASE}/${hc.id}`, { token: key, body: { name: "renamed" } })).status).toBe(200);

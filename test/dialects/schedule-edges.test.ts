@@ -27,7 +27,9 @@ function expectAgentflowError(r: { status: number; body: any }, code: string, me
 
 describe("002 /tasks (RRULE)", () => {
   it("item 4: UNTIL with Z is an instant: the 01:50 first pass (05:50Z) before UNTIL=06:45Z is the next run", async () => {
-    const r = await postAgentflow(agentflowTask("DTSTART;TZID=America/New_York:20271107T015000\nRRULE:FREQ=DAILY;BYHOUR=1;BYMINUTE=50;UNTIL=20271107T064500Z"));
+    const r = await postAgentflow(
+      agentflowTask("DTSTART;TZID=America/New_York:20271107T015000\nRRULE:FREQ=DAILY;BYHOUR=1;BYMINUTE=50;UNTIL=20271107T064500Z"),
+    );
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ schedule_kind: "rrule", timezone: "America/New_York", next_run_at: "2027-11-07T05:50:00.000Z" });
   });
@@ -55,11 +57,20 @@ describe("002 /tasks (RRULE)", () => {
   });
 
   it("item 5: the limits that remain are 400s naming them", async () => {
-    expectAgentflowError(await postAgentflow(agentflowTask("FREQ=YEARLY;INTERVAL=10001")), "invalid_rrule", /INTERVAL=10001 is out of range 1-10000 for FREQ=YEARLY/);
-    expectAgentflowError(await postAgentflow(agentflowTask("DTSTART:20300101T000000Z\nRRULE:FREQ=HOURLY;BYMINUTE=0,30;BYSETPOS=3")), "invalid_rrule", /BYSETPOS=3 picks no time/);
+    expectAgentflowError(
+      await postAgentflow(agentflowTask("FREQ=YEARLY;INTERVAL=10001")),
+      "invalid_rrule",
+      /INTERVAL=10001 is out of range 1-10000 for FREQ=YEARLY/,
+    );
+    expectAgentflowError(
+      await postAgentflow(agentflowTask("DTSTART:20300101T000000Z\nRRULE:FREQ=HOURLY;BYMINUTE=0,30;BYSETPOS=3")),
+      "invalid_rrule",
+      /BYSETPOS=3 picks no time/,
+    );
     expectAgentflowError(
       await postAgentflow(agentflowTask("DTSTART:20260101T000000Z\nRRULE:FREQ=YEARLY;INTERVAL=7;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")),
-      "invalid_schedule", /within the next 11 years \(or 10 periods of FREQ x INTERVAL, if longer\)/,
+      "invalid_schedule",
+      /within the next 11 years \(or 10 periods of FREQ x INTERVAL, if longer\)/,
     );
   });
 });
@@ -97,11 +108,22 @@ describe("item 7: cron lists of steps on the cron faces", () => {
 
   it("001 platform accepts them on /api/v1/tasks", async () => {
     const { key } = await tenant();
-    const project = await call("POST", "/v1/projects", { token: key, body: { id: "production", name: "Production", url: "https://production.example.com/health" } });
+    const project = await call("POST", "/v1/projects", {
+      token: key,
+      body: { id: "production", name: "Production", url: "https://production.example.com/health" },
+    });
     expect(project.status).toBe(201);
     const before = Date.now();
     for (const [cronExpression, onListedValue] of LISTS) {
-      const body = { name: `c-${crypto.randomUUID().slice(0, 6)}`, enabled: true, type: "custom", projectId: "production", cronExpression, timezone: "UTC", customConfig: { command: "true" } };
+      const body = {
+        name: `c-${crypto.randomUUID().slice(0, 6)}`,
+        enabled: true,
+        type: "custom",
+        projectId: "production",
+        cronExpression,
+        timezone: "UTC",
+        customConfig: { command: "true" },
+      };
       const r = await call("POST", "/api/v1/tasks", { token: key, body });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       const next = new Date(r.body.task.nextRun);

@@ -114,16 +114,18 @@ describe("validateCron: can it fire?", () => {
 
   it("accepts 29 February and finds the next leap year", () => {
     expect(() => validateCron("0 0 29 2 *")).not.toThrow();
-    expect(next("0 0 29 2 *", "2026-03-01T00:00:00Z", 3)).toEqual([
-      "2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z",
-    ]);
+    expect(next("0 0 29 2 *", "2026-03-01T00:00:00Z", 3)).toEqual(["2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z"]);
   });
 
   it("Vixie OR: a restricted day-of-month and day-of-week fire on either", () => {
     // April 2026: Fridays 3, 10, 17, 24; the 13th is a Monday.
     expect(next("0 0 13 * FRI", "2026-04-01T00:00:00Z", 6)).toEqual([
-      "2026-04-03T00:00:00Z", "2026-04-10T00:00:00Z", "2026-04-13T00:00:00Z",
-      "2026-04-17T00:00:00Z", "2026-04-24T00:00:00Z", "2026-05-01T00:00:00Z",
+      "2026-04-03T00:00:00Z",
+      "2026-04-10T00:00:00Z",
+      "2026-04-13T00:00:00Z",
+      "2026-04-17T00:00:00Z",
+      "2026-04-24T00:00:00Z",
+      "2026-05-01T00:00:00Z",
     ]);
   });
 
@@ -132,7 +134,10 @@ describe("validateCron: can it fire?", () => {
     expect(spec.domStar).toBe(true);
     // Odd days of the month that are Mondays: 13 and 27 April, 11 and 25 May 2026.
     expect(next("0 0 */2 * MON", "2026-04-01T00:00:00Z", 4)).toEqual([
-      "2026-04-13T00:00:00Z", "2026-04-27T00:00:00Z", "2026-05-11T00:00:00Z", "2026-05-25T00:00:00Z",
+      "2026-04-13T00:00:00Z",
+      "2026-04-27T00:00:00Z",
+      "2026-05-11T00:00:00Z",
+      "2026-05-25T00:00:00Z",
     ]);
     expect(cronDayMatches(spec, 13, 1)).toBe(true);
     expect(cronDayMatches(spec, 14, 1)).toBe(false);
@@ -170,9 +175,7 @@ describe("cron occurrences", () => {
     expect(minutes).toHaveLength(100);
     expect(minutes[0]).toBe("2026-12-31T23:31:00Z");
     expect(minutes[99]).toBe("2027-01-01T01:10:00Z");
-    expect(next("0 0 1 1 *", "2026-01-01T00:00:00Z", 3)).toEqual([
-      "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z", "2029-01-01T00:00:00Z",
-    ]);
+    expect(next("0 0 1 1 *", "2026-01-01T00:00:00Z", 3)).toEqual(["2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z", "2029-01-01T00:00:00Z"]);
     const sydney: Schedule = { kind: "cron", expression: "*/5 * * * *", timezone: "Australia/Sydney" };
     expect(nextOccurrences(sydney, ms("2026-01-01T00:00:00Z"), 1000, 0)).toHaveLength(1000);
   });

@@ -51,7 +51,12 @@ describe("except: every weekday at 09:00 except holidays", () => {
 });
 
 describe("rrule except and also (EXDATE and RDATE)", () => {
-  const rule = { kind: "rrule", rule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", timezone: "America/New_York", dtstart: "2026-11-02T09:00" } as const;
+  const rule = {
+    kind: "rrule",
+    rule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
+    timezone: "America/New_York",
+    dtstart: "2026-11-02T09:00",
+  } as const;
 
   it("also adds local date-times in order; a time the rule already has is not doubled", () => {
     const s: Schedule = { ...rule, also: ["2026-12-09T14:30", "2026-12-07T09:00", "2026-12-26T10:00"] };
@@ -95,11 +100,20 @@ describe("validation", () => {
   it("keeps except/also as given and refuses bad entries on their exact field", () => {
     const ok = validateSchedule({ ...WEEKDAYS_9, except: ["2026-12-25", "2026-12-24T09:00"] }, NOW);
     expect(ok).toMatchObject({ except: ["2026-12-25", "2026-12-24T09:00"] });
-    expect(refusal({ ...WEEKDAYS_9, except: ["2026-12-25", "2026-02-30"] })).toMatchObject({ code: "invalid_schedule", field: "schedule.except[1]" });
-    expect(refusal({ ...WEEKDAYS_9, except: ["2026-12-25T09:00Z"] })).toMatchObject({ field: "schedule.except[0]", message: expect.stringContaining("no offset") });
+    expect(refusal({ ...WEEKDAYS_9, except: ["2026-12-25", "2026-02-30"] })).toMatchObject({
+      code: "invalid_schedule",
+      field: "schedule.except[1]",
+    });
+    expect(refusal({ ...WEEKDAYS_9, except: ["2026-12-25T09:00Z"] })).toMatchObject({
+      field: "schedule.except[0]",
+      message: expect.stringContaining("no offset"),
+    });
     expect(refusal({ ...WEEKDAYS_9, except: "2026-12-25" })).toMatchObject({ field: "schedule.except" });
     const many = Array.from({ length: 1001 }, (_, i) => new Date(NOW + i * 86_400_000).toISOString().slice(0, 10));
-    expect(refusal({ ...WEEKDAYS_9, except: many })).toMatchObject({ field: "schedule.except", message: expect.stringContaining("at most 1000") });
+    expect(refusal({ ...WEEKDAYS_9, except: many })).toMatchObject({
+      field: "schedule.except",
+      message: expect.stringContaining("at most 1000"),
+    });
     const r = { kind: "rrule", rule: "FREQ=DAILY", timezone: "UTC", dtstart: "2026-12-01T09:00" };
     expect(refusal({ ...r, also: ["2026-12-25"] })).toMatchObject({ field: "schedule.also[0]" });
     expect(validateSchedule({ ...r, also: ["2026-12-25T12:00"] } as Schedule, NOW)).toMatchObject({ also: ["2026-12-25T12:00"] });

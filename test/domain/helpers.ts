@@ -10,5 +10,4 @@ export const utc = (at: number): string => new Date(at).toISOString().replace(".
 export const instants = (occ: Occurrence[]): string[] => occ.map((o) => utc(o.at));
 
 /** Occurrences as compact, comparable objects (at as UTC text). */
-export const plain = (occ: Occurrence[]): Record<string, unknown>[] =>
-  occ.map((o) => ({ ...o, at: utc(o.at) }));
+export const plain = (occ: Occurrence[]): Record<string, unknown>[] => occ.map((o) => ({ ...o, at: utc(o.at) }));

@@ -5,8 +5,7 @@ import { instants, ms, plain } from "./helpers";
 
 const rrule = (rule: string, timezone: string, dtstart?: string): Schedule =>
   dtstart === undefined ? { kind: "rrule", rule, timezone } : { kind: "rrule", rule, timezone, dtstart };
-const next = (s: Schedule, after: string, count: number, anchor = 0): string[] =>
-  instants(nextOccurrences(s, ms(after), count, anchor));
+const next = (s: Schedule, after: string, count: number, anchor = 0): string[] => instants(nextOccurrences(s, ms(after), count, anchor));
 
 function ruleError(rule: string, dtstart?: string): ScheduleError {
   try {
@@ -89,7 +88,11 @@ describe("rrule occurrences", () => {
   });
 
   it("returns [] quickly for rules that never match", () => {
-    for (const rule of ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30"]) {
+    for (const rule of [
+      "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+      "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31",
+      "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30",
+    ]) {
       expect(next(rrule(rule, "UTC", "2026-01-01T00:00"), "2026-01-01T00:00:00Z", 3)).toEqual([]);
     }
     expect(next(rrule("FREQ=HOURLY;INTERVAL=2;BYHOUR=9", "UTC", "2026-01-01T00:00"), "2026-01-01T00:00:00Z", 3)).toEqual([]);
@@ -100,19 +103,29 @@ describe("rrule occurrences", () => {
   it("runs MINUTELY with BYHOUR and a day filter (which the library alone would loop on)", () => {
     const s = rrule("FREQ=MINUTELY;INTERVAL=15;BYHOUR=9;BYDAY=MO", "UTC", "2026-01-01T00:00");
     expect(next(s, "2026-01-01T00:00:00Z", 5)).toEqual([
-      "2026-01-05T09:00:00Z", "2026-01-05T09:15:00Z", "2026-01-05T09:30:00Z", "2026-01-05T09:45:00Z", "2026-01-12T09:00:00Z",
+      "2026-01-05T09:00:00Z",
+      "2026-01-05T09:15:00Z",
+      "2026-01-05T09:30:00Z",
+      "2026-01-05T09:45:00Z",
+      "2026-01-12T09:00:00Z",
     ]);
   });
 
   it("keeps INTERVAL alignment from an old dtstart", () => {
     expect(next(rrule("FREQ=MINUTELY;INTERVAL=5", "UTC", "2016-01-01T00:02"), "2026-03-07T12:00:00Z", 3)).toEqual([
-      "2026-03-07T12:02:00Z", "2026-03-07T12:07:00Z", "2026-03-07T12:12:00Z",
+      "2026-03-07T12:02:00Z",
+      "2026-03-07T12:07:00Z",
+      "2026-03-07T12:12:00Z",
     ]);
     expect(next(rrule("FREQ=DAILY;INTERVAL=3", "UTC", "2026-01-01T09:00"), "2026-03-01T00:00:00Z", 3)).toEqual([
-      "2026-03-02T09:00:00Z", "2026-03-05T09:00:00Z", "2026-03-08T09:00:00Z",
+      "2026-03-02T09:00:00Z",
+      "2026-03-05T09:00:00Z",
+      "2026-03-08T09:00:00Z",
     ]);
     expect(next(rrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "UTC", "2026-01-06T10:00"), "2026-06-01T00:00:00Z", 3)).toEqual([
-      "2026-06-09T10:00:00Z", "2026-06-23T10:00:00Z", "2026-07-07T10:00:00Z",
+      "2026-06-09T10:00:00Z",
+      "2026-06-23T10:00:00Z",
+      "2026-07-07T10:00:00Z",
     ]);
   });
 
@@ -123,25 +136,36 @@ describe("rrule occurrences", () => {
 
   it("starts at the anchor (floored to the minute) when dtstart is absent", () => {
     const anchor = ms("2026-05-01T10:20:30Z");
-    expect(next(rrule("FREQ=HOURLY", "UTC"), "2026-05-01T10:20:30Z", 2, anchor)).toEqual([
-      "2026-05-01T11:20:00Z", "2026-05-01T12:20:00Z",
-    ]);
+    expect(next(rrule("FREQ=HOURLY", "UTC"), "2026-05-01T10:20:30Z", 2, anchor)).toEqual(["2026-05-01T11:20:00Z", "2026-05-01T12:20:00Z"]);
   });
 
   it("applies the DST policy like cron: gap shift, fixed first pass, HOURLY both passes", () => {
     const ny = (rule: string): Schedule => rrule(rule, "America/New_York", "2026-03-01T00:00");
     expect(plain(nextOccurrences(ny("FREQ=DAILY;BYHOUR=2;BYMINUTE=30"), ms("2026-03-07T12:00:00Z"), 2, 0))).toEqual([
-      { at: "2026-03-08T07:00:00Z", local: "2026-03-08T03:00:00-04:00", note: "02:30 does not exist on 2026-03-08 (DST gap); shifted to 03:00" },
+      {
+        at: "2026-03-08T07:00:00Z",
+        local: "2026-03-08T03:00:00-04:00",
+        note: "02:30 does not exist on 2026-03-08 (DST gap); shifted to 03:00",
+      },
       { at: "2026-03-09T06:30:00Z", local: "2026-03-09T02:30:00-04:00" },
     ]);
     expect(next(ny("FREQ=DAILY;BYHOUR=1;BYMINUTE=30"), "2026-10-31T12:00:00Z", 2)).toEqual([
-      "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z",
+      "2026-11-01T05:30:00Z",
+      "2026-11-02T06:30:00Z",
     ]);
     const hourly = nextOccurrences(ny("FREQ=HOURLY;BYMINUTE=30"), ms("2026-11-01T04:00:00Z"), 4, 0);
     expect(plain(hourly)).toEqual([
       { at: "2026-11-01T04:30:00Z", local: "2026-11-01T00:30:00-04:00" },
-      { at: "2026-11-01T05:30:00Z", local: "2026-11-01T01:30:00-04:00", note: "01:30 occurs twice on 2026-11-01 (DST fall back); first pass" },
-      { at: "2026-11-01T06:30:00Z", local: "2026-11-01T01:30:00-05:00", note: "01:30 occurs twice on 2026-11-01 (DST fall back); second pass" },
+      {
+        at: "2026-11-01T05:30:00Z",
+        local: "2026-11-01T01:30:00-04:00",
+        note: "01:30 occurs twice on 2026-11-01 (DST fall back); first pass",
+      },
+      {
+        at: "2026-11-01T06:30:00Z",
+        local: "2026-11-01T01:30:00-05:00",
+        note: "01:30 occurs twice on 2026-11-01 (DST fall back); second pass",
+      },
       { at: "2026-11-01T07:30:00Z", local: "2026-11-01T02:30:00-05:00" },
     ]);
   });

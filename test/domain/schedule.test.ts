@@ -18,7 +18,10 @@ function refusal(s: unknown, now = NOW): ScheduleError {
 describe("validateSchedule", () => {
   it("normalizes cron: trims, fills the default DST policy, keeps a given one", () => {
     expect(validateSchedule({ kind: "cron", expression: " 0 9 * * MON-FRI ", timezone: "America/New_York" }, NOW)).toEqual({
-      kind: "cron", expression: "0 9 * * MON-FRI", timezone: "America/New_York", dst: { gap: "shift", repeat: "auto" },
+      kind: "cron",
+      expression: "0 9 * * MON-FRI",
+      timezone: "America/New_York",
+      dst: { gap: "shift", repeat: "auto" },
     });
     const s = { kind: "cron", expression: "0 9 * * *", timezone: "UTC", dst: { gap: "skip", repeat: "both" } } as const;
     expect(validateSchedule(s, NOW)).toEqual(s);
@@ -26,25 +29,35 @@ describe("validateSchedule", () => {
 
   it("reports cron, timezone and DST problems on their fields", () => {
     expect(refusal({ kind: "cron", expression: "0 25 * * *", timezone: "UTC" })).toMatchObject({
-      code: "invalid_cron", field: "schedule.expression", message: 'hour field "25" is out of range 0-23',
+      code: "invalid_cron",
+      field: "schedule.expression",
+      message: 'hour field "25" is out of range 0-23',
     });
-    expect(refusal({ kind: "cron", expression: "0 9 * * *", timezone: "EST" })).toMatchObject({ code: "invalid_timezone", field: "schedule.timezone" });
+    expect(refusal({ kind: "cron", expression: "0 9 * * *", timezone: "EST" })).toMatchObject({
+      code: "invalid_timezone",
+      field: "schedule.timezone",
+    });
     expect(refusal({ kind: "cron", expression: "0 9 * * *", timezone: "UTC", dst: { gap: "later", repeat: "auto" } })).toMatchObject({
-      code: "invalid_schedule", field: "schedule.dst.gap",
+      code: "invalid_schedule",
+      field: "schedule.dst.gap",
     });
     expect(refusal({ kind: "cron", expression: "0 0 30 2 *", timezone: "UTC" }).message).toContain("never fires");
   });
 
   it("gives an rrule without dtstart the current local minute and normalizes the rule", () => {
     expect(validateSchedule({ kind: "rrule", rule: "RRULE:freq=daily;byhour=9", timezone: "America/New_York" }, NOW)).toEqual({
-      kind: "rrule", rule: "FREQ=DAILY;BYHOUR=9", timezone: "America/New_York", dtstart: "2026-03-01T07:34:00",
+      kind: "rrule",
+      rule: "FREQ=DAILY;BYHOUR=9",
+      timezone: "America/New_York",
+      dtstart: "2026-03-01T07:34:00",
       dst: { gap: "shift", repeat: "auto" },
     });
   });
 
   it("refuses rrules with no future occurrence", () => {
     expect(refusal({ kind: "rrule", rule: "FREQ=DAILY;COUNT=2", timezone: "UTC", dtstart: "2020-01-01T09:00" })).toMatchObject({
-      code: "invalid_schedule", field: "schedule.rule",
+      code: "invalid_schedule",
+      field: "schedule.rule",
     });
     expect(refusal({ kind: "rrule", rule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", timezone: "UTC" }).field).toBe("schedule.rule");
     expect(refusal({ kind: "rrule", rule: "FREQ=SECONDLY", timezone: "UTC" }).code).toBe("invalid_rrule");
@@ -55,7 +68,8 @@ describe("validateSchedule", () => {
       expect(validateSchedule({ kind: "once", at }, NOW)).toEqual({ kind: "once", at });
     }
     expect(refusal({ kind: "once", at: "2026-12-01T09:00:00" })).toMatchObject({
-      field: "schedule.at", message: 'at "2026-12-01T09:00:00" has no offset; add Z (UTC) or an offset such as +02:00',
+      field: "schedule.at",
+      message: 'at "2026-12-01T09:00:00" has no offset; add Z (UTC) or an offset such as +02:00',
     });
     expect(refusal({ kind: "once", at: "2026-01-01T09:00:00Z" }).message).toContain("it must be in the future");
     expect(refusal({ kind: "once", at: "2026-03-01T12:34:56Z" }).message).toContain("it must be in the future");
@@ -72,7 +86,10 @@ describe("validateSchedule", () => {
   });
 
   it("checks event names", () => {
-    expect(validateSchedule({ kind: "event", event: "order.created:v2_x-y" }, NOW)).toEqual({ kind: "event", event: "order.created:v2_x-y" });
+    expect(validateSchedule({ kind: "event", event: "order.created:v2_x-y" }, NOW)).toEqual({
+      kind: "event",
+      event: "order.created:v2_x-y",
+    });
     expect(validateSchedule({ kind: "event", event: "e".repeat(200) }, NOW)).toEqual({ kind: "event", event: "e".repeat(200) });
     for (const event of ["", "has space", "e".repeat(201), "slash/no"]) {
       expect(refusal({ kind: "event", event })).toMatchObject({ code: "invalid_schedule", field: "schedule.event" });

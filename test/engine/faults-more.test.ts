@@ -12,7 +12,8 @@ const everyMinute = { kind: "cron", expression: "* * * * *", timezone: "UTC" };
 const made: string[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const id of made.splice(0)) await env.DB.prepare("UPDATE tasks SET status = 'paused', next_run_at = NULL WHERE id = ?").bind(id).run();
+  for (const id of made.splice(0))
+    await env.DB.prepare("UPDATE tasks SET status = 'paused', next_run_at = NULL WHERE id = ?").bind(id).run();
 });
 
 /** `setupTask`, with the task recorded in `made` so it is paused when the test ends. */
@@ -28,7 +29,11 @@ const lockOf = (taskId: string) => env.TASK_LOCK.get(env.TASK_LOCK.idFromName(ta
 async function lockStorage(taskId: string) {
   return runInDurableObject(lockOf(taskId), async (_i, s) => {
     const state = (await s.storage.get<LockState>("state")) ?? null;
-    return { state, alarm: await s.storage.getAlarm(), held: (state?.leases ?? []).filter((l) => l.held !== undefined).map((l) => l.runId) };
+    return {
+      state,
+      alarm: await s.storage.getAlarm(),
+      held: (state?.leases ?? []).filter((l) => l.held !== undefined).map((l) => l.runId),
+    };
   });
 }
 
@@ -73,7 +78,11 @@ describe("redelivered, duplicated and reordered messages", () => {
     expect(sink.calls).toHaveLength(1);
     sink.release();
     const results = await Promise.all(copies);
-    expect(results.every((r: { explicitAcks: unknown[]; retryMessages: unknown[] }) => r.explicitAcks.length === 1 && r.retryMessages.length === 0)).toBe(true);
+    expect(
+      results.every(
+        (r: { explicitAcks: unknown[]; retryMessages: unknown[] }) => r.explicitAcks.length === 1 && r.retryMessages.length === 0,
+      ),
+    ).toBe(true);
     expect(await statusOf(a.id)).toMatchObject({ status: "succeeded" });
     // And without holding the target: three copies at once, one call.
     const b = await newRun();
@@ -114,8 +123,20 @@ describe("redelivered, duplicated and reordered messages", () => {
       } else await Promise.all([deliver(a.msg), deliver(r), deliver(r), deliver(a.msg)]);
       await deliver(r, a.msg); // and once more each, late
       const runs = await runsOf(t.id);
-      expect(runs.map((x) => [x.attempt, x.trigger, x.status]), order).toEqual([[1, "manual", "failed"], [2, "retry", "succeeded"]]);
-      expect(sink.calls.map((c) => [c.headers.get("x-run-id"), c.headers.get("x-attempt")]), order).toEqual([[a.id, "1"], [runs[1]?.id, "2"]]);
+      expect(
+        runs.map((x) => [x.attempt, x.trigger, x.status]),
+        order,
+      ).toEqual([
+        [1, "manual", "failed"],
+        [2, "retry", "succeeded"],
+      ]);
+      expect(
+        sink.calls.map((c) => [c.headers.get("x-run-id"), c.headers.get("x-attempt")]),
+        order,
+      ).toEqual([
+        [a.id, "1"],
+        [runs[1]?.id, "2"],
+      ]);
       expect(q.forTask(t.id), order).toHaveLength(0); // no third attempt
       vi.restoreAllMocks();
     }
@@ -137,7 +158,10 @@ describe("redelivered, duplicated and reordered messages", () => {
     await Promise.all([stalled, retried]);
     await deliver(a.msg, ...retry.map((m) => m.body));
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status])).toEqual([[1, "timed_out"], [2, "succeeded"]]);
+    expect(runs.map((r) => [r.attempt, r.status])).toEqual([
+      [1, "timed_out"],
+      [2, "succeeded"],
+    ]);
     expect(String(runs[0]?.error)).toMatch(/lease expired/);
     expect(sink.calls.map((c) => c.headers.get("x-attempt"))).toEqual(["1", "2"]);
     expect((await lockStorage(t.id)).state?.leases).toEqual([]);
@@ -227,7 +251,10 @@ describe("D1 fails to write the outcome after the executor succeeded", () => {
   });
 
   it("a failure whose write failed is written once on redelivery and earns exactly one retry", async () => {
-    const { t, q, sink, newRun } = await setup({ retry: { max_retries: 3, delay_seconds: 5, backoff: "fixed" } }, () => new Response("down", { status: 500 }));
+    const { t, q, sink, newRun } = await setup(
+      { retry: { max_retries: 3, delay_seconds: 5, backoff: "fixed" } },
+      () => new Response("down", { status: 500 }),
+    );
     const a = await newRun();
     failOutcomeWrites(2); // the first redelivery fails to write as well
     await deliver(a.msg);
@@ -235,7 +262,10 @@ describe("D1 fails to write the outcome after the executor succeeded", () => {
     expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["running"]);
     await Promise.all([deliver(a.msg), deliver(a.msg)]);
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", 0], [2, "queued", 0]]);
+    expect(runs.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", 0],
+      [2, "queued", 0],
+    ]);
     expect(q.forTask(t.id).map((m) => [m.body.run_id, m.delaySeconds])).toEqual([[runs[1]?.id, 5]]);
     expect(sink.calls).toHaveLength(1);
   });
@@ -251,14 +281,20 @@ describe("target faults", () => {
     await deliver((await newRun()).msg);
     for (let msgs = q.take(t.id); msgs.length > 0; msgs = q.take(t.id)) await deliver(...msgs.map((m) => m.body));
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status])).toEqual([[1, "failed"], [2, "succeeded"]]);
+    expect(runs.map((r) => [r.attempt, r.status])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
     expect(runs[0]?.error).toBe("request failed: Network connection lost.");
     expect(sink.calls).toHaveLength(2);
   });
 
   it("5xx answers are retried until the target recovers", async () => {
     const answers = [500, 502, 503, 200];
-    const { t, q, sink, newRun } = await setup({ retry: { max_retries: 5, delay_seconds: 5, backoff: "fixed" } }, () => new Response("x", { status: answers.shift() ?? 200 }));
+    const { t, q, sink, newRun } = await setup(
+      { retry: { max_retries: 5, delay_seconds: 5, backoff: "fixed" } },
+      () => new Response("x", { status: answers.shift() ?? 200 }),
+    );
     await deliver((await newRun()).msg);
     for (let msgs = q.take(t.id); msgs.length > 0; msgs = q.take(t.id)) await deliver(...msgs.map((m) => m.body));
     const runs = await runsOf(t.id);
@@ -276,21 +312,23 @@ describe("target faults", () => {
     const TOTAL = 50 * 1024 * 1024;
     let produced = 0;
     let canceled = false;
-    const { t, newRun } = await setup({}, () =>
-      new Response(
-        new ReadableStream<Uint8Array>({
-          async pull(controller) {
-            await new Promise((r) => setTimeout(r, 2)); // slow: a little at a time
-            if (produced >= TOTAL) return controller.close();
-            produced += CHUNK;
-            controller.enqueue(new Uint8Array(CHUNK).fill(0x61));
-          },
-          cancel() {
-            canceled = true;
-          },
-        }),
-        { status: 200 },
-      ),
+    const { t, newRun } = await setup(
+      {},
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            async pull(controller) {
+              await new Promise((r) => setTimeout(r, 2)); // slow: a little at a time
+              if (produced >= TOTAL) return controller.close();
+              produced += CHUNK;
+              controller.enqueue(new Uint8Array(CHUNK).fill(0x61));
+            },
+            cancel() {
+              canceled = true;
+            },
+          }),
+          { status: 200 },
+        ),
     );
     await deliver((await newRun()).msg);
     const [run] = await runsOf(t.id);
@@ -312,7 +350,11 @@ describe("edits and schedule changes around a run", () => {
     const running = deliver(...q.take(t.id).map((m) => m.body));
     await until(() => sink.calls.length === 1);
     const before = await call("GET", `/v1/tasks/${t.id}`, { token: key });
-    const edited = await call("PATCH", `/v1/tasks/${t.id}`, { token: key, body: { parameters: { url: "https://new.example.com/hook" } }, headers: { "if-match": before.headers.get("etag") ?? "" } });
+    const edited = await call("PATCH", `/v1/tasks/${t.id}`, {
+      token: key,
+      body: { parameters: { url: "https://new.example.com/hook" } },
+      headers: { "if-match": before.headers.get("etag") ?? "" },
+    });
     expect(edited.status).toBe(200);
     expect(edited.headers.get("etag")).not.toBe(before.headers.get("etag"));
     sink.release();
@@ -320,7 +362,10 @@ describe("edits and schedule changes around a run", () => {
     await tickAt(first + MIN);
     await deliver(...q.take(t.id).map((m) => m.body));
     expect(sink.calls.map((c) => c.url)).toEqual(["https://old.example.com/hook", "https://new.example.com/hook"]);
-    expect((await runsOf(t.id)).map((r) => [r.scheduled_for, r.status])).toEqual([[first, "succeeded"], [first + MIN, "succeeded"]]);
+    expect((await runsOf(t.id)).map((r) => [r.scheduled_for, r.status])).toEqual([
+      [first, "succeeded"],
+      [first + MIN, "succeeded"],
+    ]);
   });
 
   it("a schedule changed between claim and execution: the claimed run still runs, once; later occurrences follow the new schedule", async () => {
@@ -331,7 +376,10 @@ describe("edits and schedule changes around a run", () => {
     expect(claimed.map((m) => m.delaySeconds)).toEqual([20]);
     // Now hourly, at the minute two after `first`.
     const minute = new Date(first + 2 * MIN).getUTCMinutes();
-    const edited = await call("PATCH", `/v1/tasks/${t.id}`, { token: key, body: { schedule: { kind: "cron", expression: `${minute} * * * *`, timezone: "UTC" } } });
+    const edited = await call("PATCH", `/v1/tasks/${t.id}`, {
+      token: key,
+      body: { schedule: { kind: "cron", expression: `${minute} * * * *`, timezone: "UTC" } },
+    });
     expect(edited.body.next_run_at).toBe(iso(first + 2 * MIN));
     await deliver(...claimed.map((m) => m.body));
     for (let i = 1; i <= 3; i++) {
@@ -339,7 +387,10 @@ describe("edits and schedule changes around a run", () => {
       await deliver(...q.take(t.id).map((m) => m.body));
     }
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.scheduled_for, r.trigger, r.status])).toEqual([[first, "schedule", "succeeded"], [first + 2 * MIN, "schedule", "succeeded"]]);
+    expect(runs.map((r) => [r.scheduled_for, r.trigger, r.status])).toEqual([
+      [first, "schedule", "succeeded"],
+      [first + 2 * MIN, "schedule", "succeeded"],
+    ]);
     expect(sink.calls).toHaveLength(2);
   });
 
@@ -351,10 +402,17 @@ describe("edits and schedule changes around a run", () => {
     const at = first + 10 * MIN;
     await call("PATCH", `/v1/tasks/${t.id}`, { token: key, body: { schedule: { kind: "once", at: iso(at) } } });
     await deliver(...claimed.map((m) => m.body));
-    expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body).toMatchObject({ status: "active", next_run_at: iso(at), last_status: "succeeded" });
+    expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body).toMatchObject({
+      status: "active",
+      next_run_at: iso(at),
+      last_status: "succeeded",
+    });
     await tickAt(at - 20_000);
     await deliver(...q.take(t.id).map((m) => m.body));
-    expect((await runsOf(t.id)).map((r) => [r.scheduled_for, r.status])).toEqual([[first, "succeeded"], [at, "succeeded"]]);
+    expect((await runsOf(t.id)).map((r) => [r.scheduled_for, r.status])).toEqual([
+      [first, "succeeded"],
+      [at, "succeeded"],
+    ]);
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body).toMatchObject({ status: "completed", next_run_at: null });
     expect(sink.calls).toHaveLength(2);
   });
@@ -384,7 +442,11 @@ describe("a burst in one batch", () => {
     const sink = target();
     const tasks = [];
     for (let i = 0; i < 3; i++) {
-      const t = await createTask(key, { parameters: { url: `https://sink.example.com/burst-${i}` }, overlap_policy: "allow_all", concurrency_limit: 5 });
+      const t = await createTask(key, {
+        parameters: { url: `https://sink.example.com/burst-${i}` },
+        overlap_policy: "allow_all",
+        concurrency_limit: 5,
+      });
       made.push(t.id);
       tasks.push(t);
     }

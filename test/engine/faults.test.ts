@@ -23,7 +23,10 @@ describe("faults", () => {
     await expireLeases(t.id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status, r.trigger])).toEqual([[1, "timed_out", "manual"], [2, "queued", "retry"]]);
+    expect(runs.map((r) => [r.attempt, r.status, r.trigger])).toEqual([
+      [1, "timed_out", "manual"],
+      [2, "queued", "retry"],
+    ]);
     expect(runs[1]?.dispatched_at).not.toBeNull(); // its retry message went out
     // The slot is free again.
     const state = await runInDurableObject(stub, async (_i, s) => s.storage.get<{ leases: unknown[] }>("state"));
@@ -72,7 +75,9 @@ describe("faults", () => {
     const past = Date.now() - 5 * MIN;
     await env.DB.prepare(
       "INSERT INTO runs (id, org_id, task_id, \"trigger\", attempt, status, scheduled_for, created_at, final) VALUES (?, ?, ?, 'schedule', 1, 'queued', ?, ?, 0)",
-    ).bind(id, org, t.id, past, past).run();
+    )
+      .bind(id, org, t.id, past, past)
+      .run();
     await tickAt(Date.now());
     expect(q.forTask(t.id).map((m) => m.body.run_id)).toEqual([id]);
     await tickAt(Date.now());
@@ -83,13 +88,22 @@ describe("faults", () => {
     const { key } = await tenant();
     const q = captureQueue();
     const sink = target();
-    for (const url of ["http://127.0.0.1/x", "http://2130706433/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest", "http://10.0.0.1/", "http://localhost:8787/"]) {
+    for (const url of [
+      "http://127.0.0.1/x",
+      "http://2130706433/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://169.254.169.254/latest",
+      "http://10.0.0.1/",
+      "http://localhost:8787/",
+    ]) {
       const refused = await call("POST", "/v1/tasks", { token: key, body: cronTask({ parameters: { url } }) });
       expect(refused.status, url).toBe(400);
       expect(refused.body.error.code).toBe("private_target");
       // A task stored while ALLOW_PRIVATE_TARGETS was on still meets the run-time check.
       const t = await createTask(key, { retry: { max_retries: 0 } });
-      await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?").bind(JSON.stringify({ url, method: "POST" }), t.id).run();
+      await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?")
+        .bind(JSON.stringify({ url, method: "POST" }), t.id)
+        .run();
       await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
       await deliver(...q.take(t.id).map((m) => m.body));
       const [run] = await runsOf(t.id);

@@ -9,26 +9,71 @@ const opts = { signingSecrets: SECRETS, allowPrivateTargets: false };
 
 function task(over: Partial<Task> = {}): Task {
   return {
-    id: "6f1c2a9e-1111-4222-8333-944455556666", org_id: "org-notify", name: "nightly backup", description: null,
-    project_id: null, agent_id: null, type: "http",
+    id: "6f1c2a9e-1111-4222-8333-944455556666",
+    org_id: "org-notify",
+    name: "nightly backup",
+    description: null,
+    project_id: null,
+    agent_id: null,
+    type: "http",
     parameters: { url: "https://target.example.com/hook", headers: { authorization: "Bearer very-secret" } },
     schedule: { kind: "cron", expression: "0 2 * * *", timezone: "UTC" },
-    retry: DEFAULT_RETRY, timeout_seconds: 300, priority: 5, dedupe_key: null, dedupe_window_seconds: null,
-    concurrency_key: null, concurrency_limit: 1, overlap_policy: "skip", catchup: "latest", catchup_window_seconds: 3600,
-    on_success_url: "https://hooks.example.com/ok", on_failure_url: "https://hooks.example.com/fail",
-    status: "active", enabled: true, snoozed_until: null, snooze_reason: null, skip_next: 0, next_run_at: null,
-    last_run_at: null, last_status: null, schedule_anchor_at: 0, created_by: "tester",
-    created_at: 0, updated_at: 0, version: 1, claim_seq: 0, skip_due_at: null, ...over,
+    retry: DEFAULT_RETRY,
+    timeout_seconds: 300,
+    priority: 5,
+    dedupe_key: null,
+    dedupe_window_seconds: null,
+    concurrency_key: null,
+    concurrency_limit: 1,
+    overlap_policy: "skip",
+    catchup: "latest",
+    catchup_window_seconds: 3600,
+    on_success_url: "https://hooks.example.com/ok",
+    on_failure_url: "https://hooks.example.com/fail",
+    status: "active",
+    enabled: true,
+    snoozed_until: null,
+    snooze_reason: null,
+    skip_next: 0,
+    next_run_at: null,
+    last_run_at: null,
+    last_status: null,
+    schedule_anchor_at: 0,
+    created_by: "tester",
+    created_at: 0,
+    updated_at: 0,
+    version: 1,
+    claim_seq: 0,
+    skip_due_at: null,
+    ...over,
   };
 }
 
 function run(over: Partial<Run> = {}): Run {
   return {
-    id: "0a0b0c0d-2222-4333-8444-955566667777", task_id: task().id, trigger: "schedule", attempt: 1, status: "succeeded",
-    reason: null, scheduled_for: Date.UTC(2026, 0, 1, 2), retry_of: null, input: { token: "input-secret" },
-    result: { status_code: 200, body: "result-secret" }, error: null, targets: null, final: true,
-    created_at: Date.UTC(2026, 0, 1, 2), dispatched_at: null, not_before: null, runner_ready_at: null, runner_id: null, lease_expires_at: null,
-    started_at: Date.UTC(2026, 0, 1, 2, 0, 1), finished_at: Date.UTC(2026, 0, 1, 2, 0, 3), duration_ms: 2000, ...over,
+    id: "0a0b0c0d-2222-4333-8444-955566667777",
+    task_id: task().id,
+    trigger: "schedule",
+    attempt: 1,
+    status: "succeeded",
+    reason: null,
+    scheduled_for: Date.UTC(2026, 0, 1, 2),
+    retry_of: null,
+    input: { token: "input-secret" },
+    result: { status_code: 200, body: "result-secret" },
+    error: null,
+    targets: null,
+    final: true,
+    created_at: Date.UTC(2026, 0, 1, 2),
+    dispatched_at: null,
+    not_before: null,
+    runner_ready_at: null,
+    runner_id: null,
+    lease_expires_at: null,
+    started_at: Date.UTC(2026, 0, 1, 2, 0, 1),
+    finished_at: Date.UTC(2026, 0, 1, 2, 0, 3),
+    duration_ms: 2000,
+    ...over,
   };
 }
 
@@ -61,9 +106,19 @@ describe("notifyOutcome", () => {
     expect(headers.get("x-run-id")).toBe(run().id);
     const body = String(init.body);
     expect(JSON.parse(body)).toEqual({
-      event: "run.succeeded", task_id: task().id, task_name: "nightly backup", run_id: run().id, status: "succeeded",
-      attempt: 1, final: true, trigger: "schedule", scheduled_for: "2026-01-01T02:00:00.000Z",
-      started_at: "2026-01-01T02:00:01.000Z", finished_at: "2026-01-01T02:00:03.000Z", duration_ms: 2000, error: null,
+      event: "run.succeeded",
+      task_id: task().id,
+      task_name: "nightly backup",
+      run_id: run().id,
+      status: "succeeded",
+      attempt: 1,
+      final: true,
+      trigger: "schedule",
+      scheduled_for: "2026-01-01T02:00:00.000Z",
+      started_at: "2026-01-01T02:00:01.000Z",
+      finished_at: "2026-01-01T02:00:03.000Z",
+      duration_ms: 2000,
+      error: null,
     });
     for (const secret of ["very-secret", "input-secret", "result-secret", "target.example.com"]) expect(body).not.toContain(secret);
 
@@ -82,7 +137,13 @@ describe("notifyOutcome", () => {
     const failed = await notifyOutcome(task(), run({ status: "failed", attempt: 4, error: "target answered 500" }), opts);
     expect(failed).toEqual({ url: "https://hooks.example.com/fail", status: 204 });
     expect(callOf(spy).url).toBe("https://hooks.example.com/fail");
-    expect(JSON.parse(String(callOf(spy).init.body))).toMatchObject({ event: "run.failed", status: "failed", attempt: 4, final: true, error: "target answered 500" });
+    expect(JSON.parse(String(callOf(spy).init.body))).toMatchObject({
+      event: "run.failed",
+      status: "failed",
+      attempt: 4,
+      final: true,
+      error: "target answered 500",
+    });
     await notifyOutcome(task(), run({ status: "timed_out", error: "no answer within 300 s" }), opts);
     expect(JSON.parse(String(callOf(spy, 1).init.body))).toMatchObject({ event: "run.failed", status: "timed_out" });
   });
@@ -104,7 +165,10 @@ describe("notifyOutcome", () => {
       expect(res, url).toMatchObject({ url, status: null, error: expect.stringContaining("private or loopback") });
     }
     expect(spy).not.toHaveBeenCalled();
-    const allowed = await notifyOutcome(task({ on_success_url: "http://127.0.0.1:8080/hook" }), run(), { ...opts, allowPrivateTargets: true });
+    const allowed = await notifyOutcome(task({ on_success_url: "http://127.0.0.1:8080/hook" }), run(), {
+      ...opts,
+      allowPrivateTargets: true,
+    });
     expect(allowed).toEqual({ url: "http://127.0.0.1:8080/hook", status: 204 });
     expect(spy).toHaveBeenCalledTimes(1);
   });
@@ -115,7 +179,11 @@ describe("notifyOutcome", () => {
     expect(thrown).toEqual({ url: "https://hooks.example.com/ok", status: null, error: "request failed: connection refused" });
     vi.restoreAllMocks();
     sink(500);
-    expect(await notifyOutcome(task(), run(), opts)).toEqual({ url: "https://hooks.example.com/ok", status: 500, error: "receiver answered 500" });
+    expect(await notifyOutcome(task(), run(), opts)).toEqual({
+      url: "https://hooks.example.com/ok",
+      status: 500,
+      error: "receiver answered 500",
+    });
     vi.restoreAllMocks();
     sink(302);
     expect((await notifyOutcome(task(), run(), opts))?.error).toContain("redirects are not followed");

@@ -18,7 +18,8 @@ async function task(key: string, over: Record<string, unknown>) {
 }
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const id of made.splice(0)) await env.DB.prepare("UPDATE tasks SET status = 'paused', next_run_at = NULL WHERE id = ?").bind(id).run();
+  for (const id of made.splice(0))
+    await env.DB.prepare("UPDATE tasks SET status = 'paused', next_run_at = NULL WHERE id = ?").bind(id).run();
 });
 
 type Catchup = "latest" | "all" | "none";
@@ -91,7 +92,10 @@ function expectOutage(r: Awaited<ReturnType<typeof outage>>) {
 
   // The tick that comes back queues exactly the chosen missed occurrences (trigger catchup) and the ones due now (trigger schedule)...
   const queuedAtBack = rowsAtBack.filter((x) => x.status !== "skipped");
-  expect(queuedAtBack.map((x) => [x.scheduled_for, x.trigger])).toEqual([...e.catchup.map((at) => [at, "catchup"]), ...e.dueAtBack.map((at) => [at, "schedule"])]);
+  expect(queuedAtBack.map((x) => [x.scheduled_for, x.trigger])).toEqual([
+    ...e.catchup.map((at) => [at, "catchup"]),
+    ...e.dueAtBack.map((at) => [at, "schedule"]),
+  ]);
   // ... and sends one message per run it queued, and no other: no storm.
   expect(atBack.map((m) => m.body.run_id).sort()).toEqual(queuedAtBack.map((x) => x.id).sort());
   expect(atBack.every((m) => m.delaySeconds === 0)).toBe(true);
@@ -137,22 +141,67 @@ function expectOutage(r: Awaited<ReturnType<typeof outage>>) {
 describe("the Worker is down, then comes back (ticks at the real cadence before and after)", () => {
   const every = { cron: "* * * * *", step: 1 };
   const cases: { name: string; down: number; catchup: Catchup; window?: number; cron?: string; step?: number }[] = [
-    { name: "down 10 minutes, catchup latest: the most recent missed minute runs once, the 9 before it are skipped", down: 10 * MIN, catchup: "latest" },
+    {
+      name: "down 10 minutes, catchup latest: the most recent missed minute runs once, the 9 before it are skipped",
+      down: 10 * MIN,
+      catchup: "latest",
+    },
     { name: "down 10 minutes, catchup all: every missed minute runs once, oldest first", down: 10 * MIN, catchup: "all" },
     { name: "down 10 minutes, catchup none: no missed minute runs, all 10 are skipped", down: 10 * MIN, catchup: "none" },
-    { name: "down 2 hours, catchup latest: one catch-up run; the 119 others are skipped, folded to 100 records", down: 2 * HOUR, catchup: "latest" },
-    { name: "down 2 hours, catchup all: only the last hour (catchup_window_seconds 3600) runs; the first hour is skipped", down: 2 * HOUR, catchup: "all" },
+    {
+      name: "down 2 hours, catchup latest: one catch-up run; the 119 others are skipped, folded to 100 records",
+      down: 2 * HOUR,
+      catchup: "latest",
+    },
+    {
+      name: "down 2 hours, catchup all: only the last hour (catchup_window_seconds 3600) runs; the first hour is skipped",
+      down: 2 * HOUR,
+      catchup: "all",
+    },
     { name: "down 2 hours, catchup none: nothing missed runs; 120 skips folded to 100 records", down: 2 * HOUR, catchup: "none" },
-    { name: "down 3 days, catchup latest: the most recent missed minute and the present run, 4319 skips folded to 100 records", down: 3 * DAY, catchup: "latest" },
-    { name: "down 3 days, catchup all: the last hour's 60 minutes run, the rest of the 3 days is 100 skip records", down: 3 * DAY, catchup: "all" },
+    {
+      name: "down 3 days, catchup latest: the most recent missed minute and the present run, 4319 skips folded to 100 records",
+      down: 3 * DAY,
+      catchup: "latest",
+    },
+    {
+      name: "down 3 days, catchup all: the last hour's 60 minutes run, the rest of the 3 days is 100 skip records",
+      down: 3 * DAY,
+      catchup: "all",
+    },
     { name: "down 3 days, catchup none: only the present runs, 100 skip records", down: 3 * DAY, catchup: "none" },
-    { name: "down 2 hours, */5 with catchup all and a 30-minute window: the last 6 missed occurrences run, the 18 older ones are skipped", down: 2 * HOUR, catchup: "all", window: 1800, cron: "*/5 * * * *", step: 5 },
-    { name: "down 3 days, */5 with catchup latest and a 10-minute window: one catch-up run, 863 skips folded to 100 records", down: 3 * DAY, catchup: "latest", window: 600, cron: "*/5 * * * *", step: 5 },
-    { name: "down 10 minutes with catchup_window_seconds 0: nothing missed runs, whatever the policy", down: 10 * MIN, catchup: "all", window: 0 },
+    {
+      name: "down 2 hours, */5 with catchup all and a 30-minute window: the last 6 missed occurrences run, the 18 older ones are skipped",
+      down: 2 * HOUR,
+      catchup: "all",
+      window: 1800,
+      cron: "*/5 * * * *",
+      step: 5,
+    },
+    {
+      name: "down 3 days, */5 with catchup latest and a 10-minute window: one catch-up run, 863 skips folded to 100 records",
+      down: 3 * DAY,
+      catchup: "latest",
+      window: 600,
+      cron: "*/5 * * * *",
+      step: 5,
+    },
+    {
+      name: "down 10 minutes with catchup_window_seconds 0: nothing missed runs, whatever the policy",
+      down: 10 * MIN,
+      catchup: "all",
+      window: 0,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      const r = await outage({ cron: c.cron ?? every.cron, step: c.step ?? every.step, catchup: c.catchup, window: c.window, down: c.down });
+      const r = await outage({
+        cron: c.cron ?? every.cron,
+        step: c.step ?? every.step,
+        catchup: c.catchup,
+        window: c.window,
+        down: c.down,
+      });
       expectOutage(r);
     });
   }
@@ -181,8 +230,16 @@ describe("ticks that overlap or die", () => {
     await Promise.all([tickAt(first), tickAt(first), tickAt(first + MIN), tickAt(first + MIN)]);
     for (const t of ts) {
       const runs = await runsOf(t.id);
-      expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([[first, "queued"], [first + MIN, "queued"]]);
-      expect(q.forTask(t.id).map((m) => m.body.run_id).sort()).toEqual(runs.map((r) => r.id).sort());
+      expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([
+        [first, "queued"],
+        [first + MIN, "queued"],
+      ]);
+      expect(
+        q
+          .forTask(t.id)
+          .map((m) => m.body.run_id)
+          .sort(),
+      ).toEqual(runs.map((r) => r.id).sort());
     }
     // The next tick only has its own minute to do.
     await tickAt(first + 2 * MIN);
@@ -214,7 +271,9 @@ describe("ticks that overlap or die", () => {
     expect(again).toHaveLength(1);
     await deliver(...again.map((m) => m.body));
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.scheduled_for, r.status, r.trigger])).toEqual([0, 1, 2].map((i) => [first + i * MIN, "succeeded", "schedule"]));
+    expect(runs.map((r) => [r.scheduled_for, r.status, r.trigger])).toEqual(
+      [0, 1, 2].map((i) => [first + i * MIN, "succeeded", "schedule"]),
+    );
     expect(sink.calls.map((c) => c.headers.get("x-run-id"))).toEqual(expect.arrayContaining(runs.map((r) => r.id)));
     expect(sink.calls).toHaveLength(3);
   });
@@ -244,7 +303,10 @@ describe("ticks that overlap or die", () => {
     await Promise.all([deliver(...original.map((m) => m.body)), deliver(...copy.map((m) => m.body))]);
     await deliver(...next.filter((m) => m.body.run_id !== runId).map((m) => m.body));
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([[first, "succeeded"], [first + MIN, "succeeded"]]);
+    expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([
+      [first, "succeeded"],
+      [first + MIN, "succeeded"],
+    ]);
     expect(sink.calls.filter((c) => c.headers.get("x-run-id") === runId)).toHaveLength(1);
     expect(sink.calls).toHaveLength(2);
   });

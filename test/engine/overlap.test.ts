@@ -139,7 +139,9 @@ describe("dedupe and idempotency", () => {
     const b = await newRun();
     await deliver(b.msg);
     const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
-    const state = await runInDurableObject(stub, async (_i, s) => s.storage.get<{ leases: { runId: string }[]; waiting: { runId: string }[] }>("state"));
+    const state = await runInDurableObject(stub, async (_i, s) =>
+      s.storage.get<{ leases: { runId: string }[]; waiting: { runId: string }[] }>("state"),
+    );
     expect(state?.leases.map((l) => l.runId)).toEqual([a.id]);
     expect(state?.waiting.map((w) => w.runId)).toEqual([b.id]);
     sink.release();

@@ -60,7 +60,11 @@ describe("a private target refused at run time is a permanent failure", () => {
     const { key } = await tenant();
     const q = captureQueue();
     const sink = target();
-    const t = await createTask(key, { type: "agent_task", parameters: { prompt: "summarise" }, retry: { max_retries: 5, delay_seconds: 1, backoff: "fixed" } });
+    const t = await createTask(key, {
+      type: "agent_task",
+      parameters: { prompt: "summarise" },
+      retry: { max_retries: 5, delay_seconds: 1, backoff: "fixed" },
+    });
     await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await drain(q, t.id);
     await expectOneFinalRefusal(key, t.id, /agent endpoint 127\.0\.0\.1 is a private or loopback address/);
@@ -72,7 +76,9 @@ describe("a private target refused at run time is a permanent failure", () => {
     const q = captureQueue();
     const sink = target();
     const t = await createTask(key);
-    await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?").bind(JSON.stringify({ url: "http://0x7f000001/hook", method: "POST" }), t.id).run();
+    await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?")
+      .bind(JSON.stringify({ url: "http://0x7f000001/hook", method: "POST" }), t.id)
+      .run();
     await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await drain(q, t.id);
     await expectOneFinalRefusal(key, t.id);
@@ -97,14 +103,23 @@ describe("a private target refused at run time is a permanent failure", () => {
     const runnerKey = await apiKey(org, ["runner"]);
     const q = captureQueue();
     target();
-    const t = await createTask(key, { type: "health_check", parameters: { targets: [{ url: "https://ok.example.com/" }], check_containers: true } });
+    const t = await createTask(key, {
+      type: "health_check",
+      parameters: { targets: [{ url: "https://ok.example.com/" }], check_containers: true },
+    });
     const stored = { targets: [{ name: "lan", url: "http://10.0.0.1/health" }], check_containers: true };
     await env.DB.prepare("UPDATE tasks SET parameters = ? WHERE id = ?").bind(JSON.stringify(stored), t.id).run();
     await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await drain(q, t.id);
-    const claim = await call("POST", "/v1/runners/claim", { token: runnerKey, body: { runner_id: "host-1", types: ["health_check"], wait_seconds: 0 } });
+    const claim = await call("POST", "/v1/runners/claim", {
+      token: runnerKey,
+      body: { runner_id: "host-1", types: ["health_check"], wait_seconds: 0 },
+    });
     expect(claim.status, JSON.stringify(claim.body)).toBe(200);
-    const done = await call("POST", `/v1/runs/${claim.body.run.id}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded", exit_code: 0 } });
+    const done = await call("POST", `/v1/runs/${claim.body.run.id}/complete`, {
+      token: runnerKey,
+      body: { runner_id: "host-1", status: "succeeded", exit_code: 0 },
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     await drain(q, t.id);
     await expectOneFinalRefusal(key, t.id, /1 of 1 targets failed: lan/);
@@ -115,10 +130,18 @@ describe("a private target refused at run time is a permanent failure", () => {
     const { key } = await tenant();
     const q = captureQueue();
     target(() => new Response("busy", { status: 503 }));
-    const t = await createTask(key, { type: "workflow", parameters: { callback_type: "workflow", callback_id: "nightly" }, retry: { max_retries: 2, delay_seconds: 1, backoff: "fixed" } });
+    const t = await createTask(key, {
+      type: "workflow",
+      parameters: { callback_type: "workflow", callback_id: "nightly" },
+      retry: { max_retries: 2, delay_seconds: 1, backoff: "fixed" },
+    });
     await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await drain(q, t.id);
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", 0], [2, "failed", 0], [3, "failed", 1]]);
+    expect(runs.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", 0],
+      [2, "failed", 0],
+      [3, "failed", 1],
+    ]);
   });
 });

@@ -47,7 +47,10 @@ describe("retries", () => {
   });
 
   it("a target's Retry-After overrides the computed delay", async () => {
-    const { delays } = await failThrough({ max_retries: 1, delay_seconds: 600, backoff: "fixed" }, () => new Response("slow down", { status: 429, headers: { "retry-after": "7" } }));
+    const { delays } = await failThrough(
+      { max_retries: 1, delay_seconds: 600, backoff: "fixed" },
+      () => new Response("slow down", { status: 429, headers: { "retry-after": "7" } }),
+    );
     expect(delays).toEqual([7]);
   });
 
@@ -89,7 +92,10 @@ describe("timeouts", () => {
     await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     await deliver(...q.take(t.id).map((m) => m.body));
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.attempt, r.status])).toEqual([[1, "timed_out"], [2, "queued"]]);
+    expect(runs.map((r) => [r.attempt, r.status])).toEqual([
+      [1, "timed_out"],
+      [2, "queued"],
+    ]);
     expect(sink.calls[0]?.init.signal?.aborted).toBe(true);
     expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([5]);
   });

@@ -94,7 +94,11 @@ describe("the tick", () => {
     const first = Date.parse(t.next_run_at);
     for (let i = 0; i < 3; i++) await tickAt(first + i * MIN - 10_000);
     const runs = await runsOf(t.id);
-    expect(runs.map((r) => [r.status, r.reason])).toEqual([["skipped", "skip_next"], ["skipped", "skip_next"], ["queued", null]]);
+    expect(runs.map((r) => [r.status, r.reason])).toEqual([
+      ["skipped", "skip_next"],
+      ["skipped", "skip_next"],
+      ["queued", null],
+    ]);
     expect(q.forTask(t.id)).toHaveLength(1);
   });
 });
@@ -113,7 +117,10 @@ describe("catch-up after 10 missed minutes", () => {
   it("latest runs the most recent missed occurrence once, and records the others as skipped", async () => {
     const { t, q, first, runs } = await missedTen("latest");
     const ran = runs.filter((r) => r.status === "queued");
-    expect(ran.map((r) => [r.scheduled_for, r.trigger])).toEqual([[first + 9 * MIN, "catchup"], [first + 10 * MIN, "schedule"]]);
+    expect(ran.map((r) => [r.scheduled_for, r.trigger])).toEqual([
+      [first + 9 * MIN, "catchup"],
+      [first + 10 * MIN, "schedule"],
+    ]);
     const skipped = runs.filter((r) => r.status === "skipped");
     expect(skipped).toHaveLength(9);
     expect(skipped.every((r) => r.reason === "catchup_window")).toBe(true);
@@ -122,7 +129,9 @@ describe("catch-up after 10 missed minutes", () => {
 
   it("all runs every missed occurrence, oldest first", async () => {
     const { t, q, first, runs } = await missedTen("all");
-    expect(runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for)).toEqual(Array.from({ length: 11 }, (_, i) => first + i * MIN));
+    expect(runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for)).toEqual(
+      Array.from({ length: 11 }, (_, i) => first + i * MIN),
+    );
     expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual(Array(11).fill(0));
   });
 

@@ -13,12 +13,18 @@ describe("triggers and their effects on pending runs", () => {
     const { key } = await tenant();
     const q = captureQueue();
     const sink = target();
-    const t = await createTask(key, { schedule: { kind: "event", event: "build.done" }, parameters: { url: "https://sink.example.com/e" } });
+    const t = await createTask(key, {
+      schedule: { kind: "event", event: "build.done" },
+      parameters: { url: "https://sink.example.com/e" },
+    });
     const ev = await call("POST", "/v1/events", { token: key, body: { name: "build.done", payload: { sha: "abc" } } });
     await deliver(...q.take(t.id).map((m) => m.body));
     const [run] = await runsOf(t.id);
     expect(run).toMatchObject({ id: ev.body.run_ids[0], trigger: "event", status: "succeeded" });
-    expect(JSON.parse(sink.calls[0]?.body ?? "{}")).toMatchObject({ task_id: t.id, input: { event: "build.done", payload: { sha: "abc" } } });
+    expect(JSON.parse(sink.calls[0]?.body ?? "{}")).toMatchObject({
+      task_id: t.id,
+      input: { event: "build.done", payload: { sha: "abc" } },
+    });
   });
 
   it("snooze holds the tick off until it ends, then the schedule continues by itself", async () => {
@@ -57,7 +63,13 @@ describe("triggers and their effects on pending runs", () => {
     const c = sink.calls[0];
     const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(c?.headers.get("x-signature") ?? "");
     expect(m).not.toBeNull();
-    const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(secrets.body.current.secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const k = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secrets.body.current.secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     const expected = hex(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(`${m?.[1]}.${c?.body}`)));
     expect(m?.[2]).toBe(expected);
     expect(c?.headers.get("x-run-id")).toBeTruthy();
@@ -66,9 +78,16 @@ describe("triggers and their effects on pending runs", () => {
 
   it("a private target is called when ALLOW_PRIVATE_TARGETS allows it", async () => {
     const sink = target();
-    const task = { id: "t", timeout_seconds: 5, parameters: { url: "http://127.0.0.1:9999/hook", method: "GET" } } as unknown as Parameters<typeof httpExecutor.execute>[0];
+    const task = { id: "t", timeout_seconds: 5, parameters: { url: "http://127.0.0.1:9999/hook", method: "GET" } } as unknown as Parameters<
+      typeof httpExecutor.execute
+    >[0];
     const run = { id: "r", attempt: 1, input: null } as unknown as Parameters<typeof httpExecutor.execute>[1];
-    const out = await httpExecutor.execute(task, run, { signal: new AbortController().signal, signingSecrets: [], allowPrivateTargets: true, env });
+    const out = await httpExecutor.execute(task, run, {
+      signal: new AbortController().signal,
+      signingSecrets: [],
+      allowPrivateTargets: true,
+      env,
+    });
     expect(out.status).toBe("succeeded");
     expect(sink.calls.map((c) => c.url)).toEqual(["http://127.0.0.1:9999/hook"]);
   });

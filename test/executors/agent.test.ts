@@ -11,11 +11,27 @@ afterEach(() => vi.restoreAllMocks());
 
 const KEY = "sk-test-0123456789abcdef";
 const task = (parameters: Record<string, unknown>, over: Partial<Task> = {}): Task =>
-  ({ id: "task_ag", org_id: "org_1", name: "summarise incidents", type: "agent_task", parameters, timeout_seconds: 3600, agent_id: null, ...over }) as Task;
-const run = (over: Partial<Run> = {}): Run => ({ id: "run_ag", task_id: "task_ag", attempt: 1, scheduled_for: Date.UTC(2026, 0, 1), input: null, ...over }) as Run;
+  ({
+    id: "task_ag",
+    org_id: "org_1",
+    name: "summarise incidents",
+    type: "agent_task",
+    parameters,
+    timeout_seconds: 3600,
+    agent_id: null,
+    ...over,
+  }) as Task;
+const run = (over: Partial<Run> = {}): Run =>
+  ({ id: "run_ag", task_id: "task_ag", attempt: 1, scheduled_for: Date.UTC(2026, 0, 1), input: null, ...over }) as Run;
 // The test pool binds neither an agent endpoint nor Workers AI; each test says which it has.
 const withEnv = (over: Partial<Env>): Env => ({ ...env, AGENT_ENDPOINT_URL: undefined, AGENT_API_KEY: undefined, AI: undefined, ...over });
-const ctx = (e: Env, over: Partial<ExecContext> = {}): ExecContext => ({ signal: new AbortController().signal, signingSecrets: ["whsec_x"], allowPrivateTargets: false, env: e, ...over });
+const ctx = (e: Env, over: Partial<ExecContext> = {}): ExecContext => ({
+  signal: new AbortController().signal,
+  signingSecrets: ["whsec_x"],
+  allowPrivateTargets: false,
+  env: e,
+  ...over,
+});
 const endpoint = withEnv({ AGENT_ENDPOINT_URL: "https://llm.example.com/v1/", AGENT_API_KEY: KEY });
 
 const completion = {
@@ -30,7 +46,13 @@ const completion = {
 describe("agent_task executor: OpenAI-compatible endpoint", () => {
   it("sends the bearer key, model, messages and max_tokens, and records text, model and usage (never the key)", async () => {
     const stub = target(() => Response.json(completion));
-    const t = task({ prompt: "Summarise last night's incidents.", model: "gpt-4o-mini", max_tokens: 256, agent_id: "ops-bot", context: { team: "sre" } });
+    const t = task({
+      prompt: "Summarise last night's incidents.",
+      model: "gpt-4o-mini",
+      max_tokens: 256,
+      agent_id: "ops-bot",
+      context: { team: "sre" },
+    });
     const out = await agentExecutor.execute(t, run(), ctx(endpoint));
     expect(out).toEqual({
       status: "succeeded",
@@ -50,7 +72,14 @@ describe("agent_task executor: OpenAI-compatible endpoint", () => {
     expect(c.headers.get("authorization")).toBe(`Bearer ${KEY}`);
     expect(c.headers.get("content-type")).toBe("application/json");
     const body = JSON.parse(c.body);
-    expect(body).toEqual({ model: "gpt-4o-mini", messages: [{ role: "system", content: expect.any(String) }, { role: "user", content: "Summarise last night's incidents." }], max_tokens: 256 });
+    expect(body).toEqual({
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "system", content: expect.any(String) },
+        { role: "user", content: "Summarise last night's incidents." },
+      ],
+      max_tokens: 256,
+    });
     expect(body.messages[0].content).toContain('"summarise incidents"');
     expect(body.messages[0].content).toContain('{"team":"sre"}');
     expect(JSON.stringify(out)).not.toContain(KEY);
@@ -58,14 +87,21 @@ describe("agent_task executor: OpenAI-compatible endpoint", () => {
 
   it("defaults: model gpt-4o-mini, no max_tokens, no Authorization without a key, the task's agent_id", async () => {
     const stub = target(() => Response.json({ choices: [{ message: { content: "ok" } }] }));
-    const out = await agentExecutor.execute(task({ prompt: "hi" }, { agent_id: "task-agent" }), run({ input: { event: "x" } }), ctx(withEnv({ AGENT_ENDPOINT_URL: "https://llm.example.com/v1" })));
+    const out = await agentExecutor.execute(
+      task({ prompt: "hi" }, { agent_id: "task-agent" }),
+      run({ input: { event: "x" } }),
+      ctx(withEnv({ AGENT_ENDPOINT_URL: "https://llm.example.com/v1" })),
+    );
     const c = stub.calls[0] as Call;
     expect(c.headers.has("authorization")).toBe(false);
     const body = JSON.parse(c.body);
     expect(body.model).toBe("gpt-4o-mini");
     expect("max_tokens" in body).toBe(false);
     expect(body.messages[0].content).toContain('{"event":"x"}');
-    expect(out).toEqual({ status: "succeeded", result: { text: "ok", model: "gpt-4o-mini", usage: null, finish_reason: null, agent_id: "task-agent" } });
+    expect(out).toEqual({
+      status: "succeeded",
+      result: { text: "ok", model: "gpt-4o-mini", usage: null, finish_reason: null, agent_id: "task-agent" },
+    });
   });
 
   it("a 500 fails with the status; an echoed key is redacted", async () => {
@@ -86,7 +122,11 @@ describe("agent_task executor: OpenAI-compatible endpoint", () => {
   it("a non-JSON or malformed answer fails clearly", async () => {
     target(() => new Response("<html>gateway</html>", { status: 200, headers: { "content-type": "text/html" } }));
     const html = await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint));
-    expect(html).toMatchObject({ status: "failed", error: "agent endpoint answered 200 with a body that is not JSON (or is over 1 MiB)", result: { status_code: 200, body: "<html>gateway</html>" } });
+    expect(html).toMatchObject({
+      status: "failed",
+      error: "agent endpoint answered 200 with a body that is not JSON (or is over 1 MiB)",
+      result: { status_code: 200, body: "<html>gateway</html>" },
+    });
     target(() => Response.json({ choices: [] }));
     const empty = await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint));
     expect(empty).toMatchObject({ status: "failed", error: "agent endpoint answered without choices[0].message.content" });
@@ -94,23 +134,36 @@ describe("agent_task executor: OpenAI-compatible endpoint", () => {
 
   it("a private endpoint is refused; a connection error fails; an aborted run is timed_out", async () => {
     const stub = target(() => Promise.reject(new TypeError("Network connection lost.")));
-    const priv = await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(withEnv({ AGENT_ENDPOINT_URL: "http://127.0.0.1:11434/v1", AGENT_API_KEY: KEY })));
+    const priv = await agentExecutor.execute(
+      task({ prompt: "hi" }),
+      run(),
+      ctx(withEnv({ AGENT_ENDPOINT_URL: "http://127.0.0.1:11434/v1", AGENT_API_KEY: KEY })),
+    );
     expect(priv.status).toBe("failed");
     expect(priv.error).toContain("127.0.0.1 is a private or loopback address");
     expect(priv.permanent).toBe(true);
     expect(stub.calls).toHaveLength(0);
-    expect(await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint))).toEqual({ status: "failed", error: "agent endpoint request failed: Network connection lost." });
+    expect(await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint))).toEqual({
+      status: "failed",
+      error: "agent endpoint request failed: Network connection lost.",
+    });
     target((c) => new Promise<Response>((_, reject) => c.init.signal?.addEventListener("abort", () => reject(c.init.signal?.reason))));
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("timeout")), 30);
-    expect(await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint, { signal: ac.signal }))).toEqual({ status: "timed_out", error: "no answer from the agent endpoint within 3600 s" });
+    expect(await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(endpoint, { signal: ac.signal }))).toEqual({
+      status: "timed_out",
+      error: "no answer from the agent endpoint within 3600 s",
+    });
   });
 });
 
 describe("agent_task executor: Workers AI and no backend", () => {
   it("without an endpoint: a clear failure, not a throw", async () => {
     const out = await agentExecutor.execute(task({ prompt: "hi" }), run(), ctx(withEnv({})));
-    expect(out).toEqual({ status: "failed", error: "no agent endpoint configured: set AGENT_ENDPOINT_URL (and AGENT_API_KEY) or bind Workers AI as AI" });
+    expect(out).toEqual({
+      status: "failed",
+      error: "no agent endpoint configured: set AGENT_ENDPOINT_URL (and AGENT_API_KEY) or bind Workers AI as AI",
+    });
   });
 
   it("uses the AI binding when no endpoint is set", async () => {
@@ -125,9 +178,25 @@ describe("agent_task executor: Workers AI and no backend", () => {
     const out = await agentExecutor.execute(task({ prompt: "say hi", max_tokens: 16 }), run(), ctx(withEnv({ AI: ai })));
     expect(out).toEqual({
       status: "succeeded",
-      result: { text: "hi", model: "@cf/meta/llama-3.1-8b-instruct", usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 }, agent_id: null },
+      result: {
+        text: "hi",
+        model: "@cf/meta/llama-3.1-8b-instruct",
+        usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 13 },
+        agent_id: null,
+      },
     });
-    expect(calls).toEqual([{ model: "@cf/meta/llama-3.1-8b-instruct", inputs: { messages: [{ role: "system", content: expect.any(String) }, { role: "user", content: "say hi" }], max_tokens: 16 } }]);
+    expect(calls).toEqual([
+      {
+        model: "@cf/meta/llama-3.1-8b-instruct",
+        inputs: {
+          messages: [
+            { role: "system", content: expect.any(String) },
+            { role: "user", content: "say hi" },
+          ],
+          max_tokens: 16,
+        },
+      },
+    ]);
     expect(fetchSpy.calls).toHaveLength(0);
   });
 

@@ -13,10 +13,26 @@ const CURRENT = "whsec_workflow_current";
 const NEXT = "whsec_workflow_next";
 const SCHEDULED = Date.UTC(2026, 2, 8, 7, 30);
 const task = (parameters: Record<string, unknown>, over: Partial<Task> = {}): Task =>
-  ({ id: "task_wf", org_id: "org_1", name: "nightly build", type: "workflow", parameters, timeout_seconds: 30, agent_id: null, ...over }) as Task;
-const run = (over: Partial<Run> = {}): Run => ({ id: "run_wf", task_id: "task_wf", attempt: 2, scheduled_for: SCHEDULED, input: null, ...over }) as Run;
+  ({
+    id: "task_wf",
+    org_id: "org_1",
+    name: "nightly build",
+    type: "workflow",
+    parameters,
+    timeout_seconds: 30,
+    agent_id: null,
+    ...over,
+  }) as Task;
+const run = (over: Partial<Run> = {}): Run =>
+  ({ id: "run_wf", task_id: "task_wf", attempt: 2, scheduled_for: SCHEDULED, input: null, ...over }) as Run;
 const withEnv = (over: Partial<Env>): Env => ({ ...env, ...over });
-const ctx = (over: Partial<ExecContext> = {}): ExecContext => ({ signal: new AbortController().signal, signingSecrets: [CURRENT], allowPrivateTargets: false, env, ...over });
+const ctx = (over: Partial<ExecContext> = {}): ExecContext => ({
+  signal: new AbortController().signal,
+  signingSecrets: [CURRENT],
+  allowPrivateTargets: false,
+  env,
+  ...over,
+});
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 /** The `v1=` values a receiver would compute for each secret, and the ones the request carries. */
@@ -36,8 +52,15 @@ describe("workflow executor", () => {
   it("a workflow callback goes to WORKFLOW_ENDPOINT_URL/<callback_id>, signed, with the run's details", async () => {
     const sink = target(() => Response.json({ accepted: true, execution: "ex_1" }, { status: 202 }));
     const t = task({ callback_type: "workflow", callback_id: "deploy/prod 1", input: { branch: "main" } });
-    const out = await workflowExecutor.execute(t, run({ input: { ignored: true } }), ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: "https://wf.example.com/hooks/" }), signingSecrets: [CURRENT, NEXT] }));
-    expect(out).toEqual({ status: "succeeded", result: { status_code: 202, latency_ms: expect.any(Number), body: { accepted: true, execution: "ex_1" } } });
+    const out = await workflowExecutor.execute(
+      t,
+      run({ input: { ignored: true } }),
+      ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: "https://wf.example.com/hooks/" }), signingSecrets: [CURRENT, NEXT] }),
+    );
+    expect(out).toEqual({
+      status: "succeeded",
+      result: { status_code: 202, latency_ms: expect.any(Number), body: { accepted: true, execution: "ex_1" } },
+    });
     expect(sink.calls).toHaveLength(1);
     const c = sink.calls[0] as Call;
     expect(c.url).toBe("https://wf.example.com/hooks/deploy%2Fprod%201");
@@ -65,7 +88,11 @@ describe("workflow executor", () => {
   it("a webhook callback goes to the task's url (even when an endpoint is configured); a text answer is kept as text", async () => {
     const sink = target(() => new Response("queued", { status: 200, headers: { "content-type": "text/plain" } }));
     const t = task({ callback_type: "webhook", callback_id: "cb_9", url: "https://hooks.example.org/in?x=1" });
-    const out = await workflowExecutor.execute(t, run({ input: { event: "build.done" } }), ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: "https://wf.example.com/hooks" }) }));
+    const out = await workflowExecutor.execute(
+      t,
+      run({ input: { event: "build.done" } }),
+      ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: "https://wf.example.com/hooks" }) }),
+    );
     expect(out).toEqual({ status: "succeeded", result: { status_code: 200, latency_ms: expect.any(Number), body: "queued" } });
     const c = sink.calls[0] as Call;
     expect(c.url).toBe("https://hooks.example.org/in?x=1");
@@ -82,14 +109,22 @@ describe("workflow executor", () => {
 
   it("no endpoint and no url: a clear failure, nothing called", async () => {
     const sink = target();
-    const out = await workflowExecutor.execute(task({ callback_type: "workflow", callback_id: "wf_1" }), run(), ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: undefined }) }));
+    const out = await workflowExecutor.execute(
+      task({ callback_type: "workflow", callback_id: "wf_1" }),
+      run(),
+      ctx({ env: withEnv({ WORKFLOW_ENDPOINT_URL: undefined }) }),
+    );
     expect(out).toEqual({ status: "failed", error: "no workflow endpoint: set WORKFLOW_ENDPOINT_URL or give the task a url" });
     expect(sink.calls).toHaveLength(0);
   });
 
   it("a 500 fails with the answer recorded and Retry-After honoured", async () => {
     target(() => Response.json({ error: "engine down" }, { status: 503, headers: { "retry-after": "120" } }));
-    const out = await workflowExecutor.execute(task({ callback_type: "webhook", callback_id: "cb", url: "https://hooks.example.org/" }), run(), ctx());
+    const out = await workflowExecutor.execute(
+      task({ callback_type: "webhook", callback_id: "cb", url: "https://hooks.example.org/" }),
+      run(),
+      ctx(),
+    );
     expect(out).toEqual({
       status: "failed",
       result: { status_code: 503, latency_ms: expect.any(Number), body: { error: "engine down" } },
@@ -97,7 +132,11 @@ describe("workflow executor", () => {
       retryAfterSeconds: 120,
     });
     target(() => new Response("boom", { status: 500 }));
-    const plain = await workflowExecutor.execute(task({ callback_type: "webhook", callback_id: "cb", url: "https://hooks.example.org/" }), run(), ctx());
+    const plain = await workflowExecutor.execute(
+      task({ callback_type: "webhook", callback_id: "cb", url: "https://hooks.example.org/" }),
+      run(),
+      ctx(),
+    );
     expect(plain).toMatchObject({ status: "failed", error: "webhook endpoint answered 500", result: { status_code: 500, body: "boom" } });
     expect(plain.retryAfterSeconds).toBeUndefined();
   });
@@ -110,7 +149,11 @@ describe("workflow executor", () => {
     expect(out.error).toContain("10.0.0.5 is a private or loopback address");
     expect(out.permanent).toBe(true);
     expect(sink.calls).toHaveLength(0);
-    const allowed = await workflowExecutor.execute(task({ callback_type: "workflow", callback_id: "a" }), run(), ctx({ env: private_, allowPrivateTargets: true }));
+    const allowed = await workflowExecutor.execute(
+      task({ callback_type: "workflow", callback_id: "a" }),
+      run(),
+      ctx({ env: private_, allowPrivateTargets: true }),
+    );
     expect(allowed.status).toBe("succeeded");
     expect(sink.calls.map((c) => c.url)).toEqual(["http://10.0.0.5:8080/wf/a"]);
   });
@@ -118,10 +161,16 @@ describe("workflow executor", () => {
   it("a connection error fails; an aborted run is timed_out", async () => {
     target(() => Promise.reject(new TypeError("Network connection lost.")));
     const t = task({ callback_type: "webhook", callback_id: "cb", url: "https://hooks.example.org/" });
-    expect(await workflowExecutor.execute(t, run(), ctx())).toEqual({ status: "failed", error: "request failed: Network connection lost." });
+    expect(await workflowExecutor.execute(t, run(), ctx())).toEqual({
+      status: "failed",
+      error: "request failed: Network connection lost.",
+    });
     target((c) => new Promise<Response>((_, reject) => c.init.signal?.addEventListener("abort", () => reject(c.init.signal?.reason))));
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("timeout")), 30);
-    expect(await workflowExecutor.execute(t, run(), ctx({ signal: ac.signal }))).toEqual({ status: "timed_out", error: "no answer within 30 s" });
+    expect(await workflowExecutor.execute(t, run(), ctx({ signal: ac.signal }))).toEqual({
+      status: "timed_out",
+      error: "no answer within 30 s",
+    });
   });
 });

@@ -26,27 +26,78 @@ import { fuzzer } from "../helpers/fuzz";
 const LANES = 24;
 
 const NS = {
-  name: "ns-fuzz", description: "d", task_type: "health_check", cron_expression: "*/5 * * * *", timezone: "UTC", enabled: true,
-  parameters: { targets: [{ name: "a", url: "https://a.example.net/health" }] }, max_retries: 2, retry_delay_seconds: 30, timeout_seconds: 60,
+  name: "ns-fuzz",
+  description: "d",
+  task_type: "health_check",
+  cron_expression: "*/5 * * * *",
+  timezone: "UTC",
+  enabled: true,
+  parameters: { targets: [{ name: "a", url: "https://a.example.net/health" }] },
+  max_retries: 2,
+  retry_delay_seconds: 30,
+  timeout_seconds: 60,
 };
-const NS_AGENT = { name: "ns-agent-fuzz", prompt: "Review the backups", cron_expression: "0 9 * * 1", timezone: "America/Chicago", enabled: true, max_retries: 1 };
+const NS_AGENT = {
+  name: "ns-agent-fuzz",
+  prompt: "Review the backups",
+  cron_expression: "0 9 * * 1",
+  timezone: "America/Chicago",
+  enabled: true,
+  max_retries: 1,
+};
 const PLATFORM = {
-  name: "pf-fuzz", enabled: true, type: "health-check", projectId: "production", cronExpression: "0 5 * * 0", timezone: "UTC",
+  name: "pf-fuzz",
+  enabled: true,
+  type: "health-check",
+  projectId: "production",
+  cronExpression: "0 5 * * 0",
+  timezone: "UTC",
   healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: true },
 };
 const FLOW = {
-  title: "flow-fuzz", description: "d", schedule_kind: "cron", schedule_expr: "0 2 * * *", timezone: "Europe/Chisinau", payload: { a: 1 },
-  created_by: "5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60", priority: 2, max_retries: 5, backoff_strategy: "linear", dedupe_key: null, dedupe_window_seconds: null, concurrency_key: null,
+  title: "flow-fuzz",
+  description: "d",
+  schedule_kind: "cron",
+  schedule_expr: "0 2 * * *",
+  timezone: "Europe/Chisinau",
+  payload: { a: 1 },
+  created_by: "5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60",
+  priority: 2,
+  max_retries: 5,
+  backoff_strategy: "linear",
+  dedupe_key: null,
+  dedupe_window_seconds: null,
+  concurrency_key: null,
 };
 const KUBIYA = {
-  task_description: "Post the on-call summary", selected_agent: "devops-agent", selected_agent_name: "DevOps", channel_id: "C1", channel_name: "ops",
-  cron_string: "0 9 * * MON-FRI", schedule_time: null, task_type: "prompt", user_email: "a@example.com", parameters: { context: { a: 1 } },
+  task_description: "Post the on-call summary",
+  selected_agent: "devops-agent",
+  selected_agent_name: "DevOps",
+  channel_id: "C1",
+  channel_name: "ops",
+  cron_string: "0 9 * * MON-FRI",
+  schedule_time: null,
+  task_type: "prompt",
+  user_email: "a@example.com",
+  parameters: { context: { a: 1 } },
 };
-const AGENTS = { name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", timezone: "UTC", callback_type: "workflow", callback_id: "workflow-456", status: "active" };
+const AGENTS = {
+  name: "Daily Report",
+  type: "cron",
+  cron_expression: "0 9 * * *",
+  timezone: "UTC",
+  callback_type: "workflow",
+  callback_id: "workflow-456",
+  status: "active",
+};
 
 /** Values besides `weird` for keys of the templates. */
 const SPECIAL = {
-  cron_expression: cronExpr, cronExpression: cronExpr, cron_string: cronExpr, schedule_expr: cronExpr, timezone,
+  cron_expression: cronExpr,
+  cronExpression: cronExpr,
+  cron_string: cronExpr,
+  schedule_expr: cronExpr,
+  timezone,
   task_type: fc.constantFrom("backup", "health_check", "custom_script", "agent_task", "http", "BACKUP"),
   type: fc.constantFrom("health-check", "backup", "container-update", "custom", "once", "delayed", "cron", "rrule"),
   schedule_kind: fc.constantFrom("cron", "rrule", "once", "event", "delayed"),
@@ -66,7 +117,12 @@ function netstacks(base: string, template: Record<string, unknown>, own: string)
   const ids = { id: [own, ...ALL] };
   return [
     { face: "netstacks", method: "POST", path: base, body: template, special: SPECIAL },
-    { face: "netstacks", method: "GET", path: base, query: { task_type: ["backup", "health_check", "custom_script", "agent_task"], enabled: ["true", "false"], ...PAGE } },
+    {
+      face: "netstacks",
+      method: "GET",
+      path: base,
+      query: { task_type: ["backup", "health_check", "custom_script", "agent_task"], enabled: ["true", "false"], ...PAGE },
+    },
     { face: "netstacks", method: "GET", path: `${base}/{id}`, ids },
     { face: "netstacks", method: "PUT", path: `${base}/{id}`, ids, body: { ...template, name: `${template.name}-put` }, special: SPECIAL },
     { face: "netstacks", method: "DELETE", path: `${base}/{id}`, ids },
@@ -82,7 +138,16 @@ const NETSTACKS_ROUTES = [...netstacks("/api/tasks/schedules", NS, "ns"), ...net
 // never a platform task's, nor a NetStacks one's (health checks on cron are platform tasks too).
 const PF_IDS = { id: ["platform", ...ALL] };
 const PLATFORM_ROUTES: Route[] = [
-  { face: "platform", method: "GET", path: "/api/v1/tasks", query: { projectId: ["production", "nope"], type: ["health-check", "backup", "container-update", "custom"], enabled: ["true", "false"] } },
+  {
+    face: "platform",
+    method: "GET",
+    path: "/api/v1/tasks",
+    query: {
+      projectId: ["production", "nope"],
+      type: ["health-check", "backup", "container-update", "custom"],
+      enabled: ["true", "false"],
+    },
+  },
   { face: "platform", method: "POST", path: "/api/v1/tasks", body: PLATFORM, special: SPECIAL },
   { face: "platform", method: "GET", path: "/api/v1/tasks/{id}", ids: PF_IDS },
   { face: "platform", method: "PUT", path: "/api/v1/tasks/{id}", ids: PF_IDS, body: { ...PLATFORM, name: "pf-put" }, special: SPECIAL },
@@ -94,11 +159,35 @@ const PLATFORM_ROUTES: Route[] = [
 const FLOW_IDS = { id: ["flow", ...ALL] };
 const AGENTFLOW_ROUTES: Route[] = [
   { face: "agentflow", method: "POST", path: "/tasks", body: FLOW, special: SPECIAL },
-  { face: "agentflow", method: "GET", path: "/tasks", query: { status: ["active", "paused", "canceled", "completed"], created_by: ["5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60"], schedule_kind: ["cron", "rrule", "once", "event"], ...PAGE } },
+  {
+    face: "agentflow",
+    method: "GET",
+    path: "/tasks",
+    query: {
+      status: ["active", "paused", "canceled", "completed"],
+      created_by: ["5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60"],
+      schedule_kind: ["cron", "rrule", "once", "event"],
+      ...PAGE,
+    },
+  },
   { face: "agentflow", method: "GET", path: "/tasks/{id}", ids: FLOW_IDS },
-  { face: "agentflow", method: "PUT", path: "/tasks/{id}", ids: FLOW_IDS, body: { title: "flow-put", schedule_kind: "rrule", schedule_expr: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0", priority: 1 }, special: SPECIAL },
+  {
+    face: "agentflow",
+    method: "PUT",
+    path: "/tasks/{id}",
+    ids: FLOW_IDS,
+    body: { title: "flow-put", schedule_kind: "rrule", schedule_expr: "FREQ=DAILY;BYHOUR=9;BYMINUTE=0", priority: 1 },
+    special: SPECIAL,
+  },
   { face: "agentflow", method: "POST", path: "/tasks/{id}/run_now", ids: FLOW_IDS, body: null },
-  { face: "agentflow", method: "POST", path: "/tasks/{id}/snooze", ids: FLOW_IDS, body: { delay_seconds: 60, reason: "r" }, special: SPECIAL },
+  {
+    face: "agentflow",
+    method: "POST",
+    path: "/tasks/{id}/snooze",
+    ids: FLOW_IDS,
+    body: { delay_seconds: 60, reason: "r" },
+    special: SPECIAL,
+  },
   { face: "agentflow", method: "POST", path: "/tasks/{id}/pause", ids: FLOW_IDS, body: null },
   { face: "agentflow", method: "POST", path: "/tasks/{id}/resume", ids: FLOW_IDS, body: null },
   { face: "agentflow", method: "POST", path: "/tasks/{id}/cancel", ids: FLOW_IDS, body: null },
@@ -110,7 +199,15 @@ const KUBIYA_ROUTES: Route[] = [
   { face: "kubiya", method: "GET", path: "/api/v1/scheduled_tasks", query: { limit: ["1", "1000"], offset: ["0", "2"] }, cred: "userkey" },
   { face: "kubiya", method: "POST", path: "/api/v1/scheduled_tasks", body: KUBIYA, special: SPECIAL, cred: "userkey" },
   { face: "kubiya", method: "GET", path: "/api/v1/scheduled_tasks/{taskId}", ids: KUBIYA_IDS, cred: "userkey" },
-  { face: "kubiya", method: "PUT", path: "/api/v1/scheduled_tasks/{taskId}", ids: KUBIYA_IDS, body: { task_description: "changed", cron_string: "0 10 * * *" }, special: SPECIAL, cred: "userkey" },
+  {
+    face: "kubiya",
+    method: "PUT",
+    path: "/api/v1/scheduled_tasks/{taskId}",
+    ids: KUBIYA_IDS,
+    body: { task_description: "changed", cron_string: "0 10 * * *" },
+    special: SPECIAL,
+    cred: "userkey",
+  },
   { face: "kubiya", method: "DELETE", path: "/api/v1/scheduled_tasks/{taskId}", ids: KUBIYA_IDS, cred: "userkey" },
   junkRoute("kubiya", "/api/v1/scheduled_tasks/{taskId}", KUBIYA_IDS, "userkey"),
 ];
@@ -118,10 +215,23 @@ const KUBIYA_ROUTES: Route[] = [
 const AGENT = { agent: ["agentName"] };
 const AGENT_IDS = { ...AGENT, scheduleId: ["agentSched", ...ALL] };
 const AGENTS_ROUTES: Route[] = [
-  { face: "agents", method: "GET", path: "/api/agents/{agent}/schedules", ids: AGENT, query: { status: ["active", "paused", "completed"], type: ["once", "delayed", "cron"] } },
+  {
+    face: "agents",
+    method: "GET",
+    path: "/api/agents/{agent}/schedules",
+    ids: AGENT,
+    query: { status: ["active", "paused", "completed"], type: ["once", "delayed", "cron"] },
+  },
   { face: "agents", method: "POST", path: "/api/agents/{agent}/schedules", ids: AGENT, body: AGENTS, special: SPECIAL },
   { face: "agents", method: "GET", path: "/api/agents/{agent}/schedules/{scheduleId}", ids: AGENT_IDS },
-  { face: "agents", method: "PUT", path: "/api/agents/{agent}/schedules/{scheduleId}", ids: AGENT_IDS, body: { name: "Renamed", type: "delayed", delay_seconds: 3600, status: "paused" }, special: SPECIAL },
+  {
+    face: "agents",
+    method: "PUT",
+    path: "/api/agents/{agent}/schedules/{scheduleId}",
+    ids: AGENT_IDS,
+    body: { name: "Renamed", type: "delayed", delay_seconds: 3600, status: "paused" },
+    special: SPECIAL,
+  },
   { face: "agents", method: "DELETE", path: "/api/agents/{agent}/schedules/{scheduleId}", ids: AGENT_IDS },
   junkRoute("agents", "/api/agents/{agent}/schedules/{scheduleId}", AGENT_IDS),
 ];
@@ -140,13 +250,27 @@ const unique = (lane: Lane, what: string) => `${what}-${lane.i}-${made++}`;
 async function create(lane: Lane, ref: string): Promise<string> {
   const h = auth(lane);
   switch (ref) {
-    case "ns": return (await must("POST", "/api/tasks/schedules", h, { ...NS, name: unique(lane, "ns") })).id;
-    case "nsAgent": return (await must("POST", "/api/tasks/agent-schedules", h, { ...NS_AGENT, name: unique(lane, "ns-agent") })).id;
-    case "platform": return (await must("POST", "/api/v1/tasks", h, { ...PLATFORM, name: unique(lane, "pf") })).task.id;
-    case "flow": return (await must("POST", "/tasks", h, { ...FLOW, title: unique(lane, "flow") })).id;
-    case "kubiya": return (await must("POST", "/api/v1/scheduled_tasks", { authorization: `UserKey ${lane.key}` }, KUBIYA)).task_id;
-    case "agentSched": return (await must("POST", `/api/agents/${lane.refs.agentName}/schedules`, h, AGENTS)).id;
-    case "v1Task": return (await must("POST", "/v1/tasks", h, { name: unique(lane, "v1"), type: "http", parameters: { url: "https://example.com/hook" }, schedule: { kind: "cron", expression: "0 3 * * *", timezone: "UTC" } })).id;
+    case "ns":
+      return (await must("POST", "/api/tasks/schedules", h, { ...NS, name: unique(lane, "ns") })).id;
+    case "nsAgent":
+      return (await must("POST", "/api/tasks/agent-schedules", h, { ...NS_AGENT, name: unique(lane, "ns-agent") })).id;
+    case "platform":
+      return (await must("POST", "/api/v1/tasks", h, { ...PLATFORM, name: unique(lane, "pf") })).task.id;
+    case "flow":
+      return (await must("POST", "/tasks", h, { ...FLOW, title: unique(lane, "flow") })).id;
+    case "kubiya":
+      return (await must("POST", "/api/v1/scheduled_tasks", { authorization: `UserKey ${lane.key}` }, KUBIYA)).task_id;
+    case "agentSched":
+      return (await must("POST", `/api/agents/${lane.refs.agentName}/schedules`, h, AGENTS)).id;
+    case "v1Task":
+      return (
+        await must("POST", "/v1/tasks", h, {
+          name: unique(lane, "v1"),
+          type: "http",
+          parameters: { url: "https://example.com/hook" },
+          schedule: { kind: "cron", expression: "0 3 * * *", timezone: "UTC" },
+        })
+      ).id;
   }
   throw new Error(`unknown ref ${ref}`);
 }
@@ -169,7 +293,11 @@ async function repair(lane: Lane): Promise<boolean> {
     await must("POST", "/v1/projects", auth(lane), { id: "production", name: "Production", url: "https://production.example.com/health" });
     wrote = true;
   }
-  const alive = new Set((tasks!.results as { id: string; status: string; deleted_at: number | null }[]).filter((t) => t.deleted_at === null && (t.status === "active" || t.status === "paused")).map((t) => t.id));
+  const alive = new Set(
+    (tasks!.results as { id: string; status: string; deleted_at: number | null }[])
+      .filter((t) => t.deleted_at === null && (t.status === "active" || t.status === "paused"))
+      .map((t) => t.id),
+  );
   for (const ref of ALL) {
     if (alive.has(lane.refs[ref]!)) continue;
     lane.refs[ref] = await create(lane, ref);

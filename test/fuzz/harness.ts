@@ -43,7 +43,13 @@ export async function send(req: Req): Promise<Res> {
     } catch (e) {
       // The runtime would answer this with a 500: the handler must never throw.
       await waitOnExecutionContext(ctx).catch(() => undefined);
-      return { status: 599, text: "", body: null, headers: new Headers(), threw: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      return {
+        status: 599,
+        text: "",
+        body: null,
+        headers: new Headers(),
+        threw: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      };
     }
     const text = await res.text();
     await waitOnExecutionContext(ctx);
@@ -67,7 +73,10 @@ export function describe(req: Req): string {
   const h = Object.entries(req.headers)
     .map(([k, v]) => `${k}: ${redact(v)}`)
     .join(" | ");
-  const body = req.body === undefined ? "(no body)" : JSON.stringify(req.body.length > 400 ? `${req.body.slice(0, 400)}…(${req.body.length} chars)` : req.body);
+  const body =
+    req.body === undefined
+      ? "(no body)"
+      : JSON.stringify(req.body.length > 400 ? `${req.body.slice(0, 400)}…(${req.body.length} chars)` : req.body);
   const path = req.path.length > 300 ? `${req.path.slice(0, 300)}…(${req.path.length} chars)` : req.path;
   return `${req.method} ${path} [${h}] ${body}`;
 }
@@ -81,8 +90,10 @@ function redact(v: string): string {
 
 const str = (x: unknown) => typeof x === "string" && x.length > 0;
 const only = (o: object, keys: string[]) => Object.keys(o).every((k) => keys.includes(k));
-const detailList = (d: unknown) => Array.isArray(d) && d.every((x) => x && typeof x === "object" && typeof x.path === "string" && typeof x.message === "string");
-const STACK = /\n\s+at\s|\bat\s+[\w$.<>]+\s+\(|\.(?:ts|js|mjs):\d+:\d+|node_modules|SyntaxError:|TypeError:|ReferenceError:|RangeError:|URIError:/;
+const detailList = (d: unknown) =>
+  Array.isArray(d) && d.every((x) => x && typeof x === "object" && typeof x.path === "string" && typeof x.message === "string");
+const STACK =
+  /\n\s+at\s|\bat\s+[\w$.<>]+\s+\(|\.(?:ts|js|mjs):\d+:\d+|node_modules|SyntaxError:|TypeError:|ReferenceError:|RangeError:|URIError:/;
 
 /** The statuses each face documents for its errors (429 once a credential's bucket is empty). */
 export const ERROR_STATUSES: Record<Face, number[]> = {
@@ -114,10 +125,15 @@ export function shapeProblem(face: Face, r: Res): string | null {
       // {"error": {code, message, status, details: {field, message} | null}}
       const e = b.error;
       if (!only(b, ["error"]) || !e || typeof e !== "object") return "not {error: {...}}";
-      if (!only(e, ["code", "message", "status", "details"]) || !("details" in e)) return `keys ${Object.keys(e)} are not code, message, status, details`;
+      if (!only(e, ["code", "message", "status", "details"]) || !("details" in e))
+        return `keys ${Object.keys(e)} are not code, message, status, details`;
       if (!/^[A-Z_]+$/.test(e.code) || !str(e.message)) return "code not UPPER_CASE or empty message";
       if (e.status !== r.status) return `status ${e.status} != ${r.status}`;
-      if (e.details !== null && !(typeof e.details === "object" && typeof e.details.field === "string" && typeof e.details.message === "string")) return "details not {field, message} or null";
+      if (
+        e.details !== null &&
+        !(typeof e.details === "object" && typeof e.details.field === "string" && typeof e.details.message === "string")
+      )
+        return "details not {field, message} or null";
       return null;
     }
     case "platform":
@@ -194,7 +210,10 @@ export async function makeLanes(file: string, n: number, seed: (lane: Lane) => P
   const lanes = await Promise.all(
     Array.from({ length: n }, async (_, i): Promise<Lane> => {
       const org = `fz-${file}-${tag()}-${i}`;
-      const [key, readKey] = await Promise.all([issueKey(org, ["tasks:read", "tasks:write", "runner"]), issueKey(org, ["tasks:read"], "fuzz-read")]);
+      const [key, readKey] = await Promise.all([
+        issueKey(org, ["tasks:read", "tasks:write", "runner"]),
+        issueKey(org, ["tasks:read"], "fuzz-read"),
+      ]);
       const token = await jwt({ org, scope: "tasks:read tasks:write runner", sub: `fuzz-${i}` });
       secrets.set(key.key, `key of lane ${i}`);
       secrets.set(readKey.key, `read-only key of lane ${i}`);
@@ -225,7 +244,8 @@ const TABLES = {
   runs: "SELECT * FROM runs WHERE org_id IN (#) ORDER BY id",
   projects: "SELECT * FROM projects WHERE org_id IN (#) ORDER BY id",
   // last_used_at is bookkeeping of authentication (at minute precision), not data a request changes.
-  api_keys: "SELECT id, org_id, name, prefix, hash, scopes, project_id, created_at, revoked_at FROM api_keys WHERE org_id IN (#) ORDER BY id",
+  api_keys:
+    "SELECT id, org_id, name, prefix, hash, scopes, project_id, created_at, revoked_at FROM api_keys WHERE org_id IN (#) ORDER BY id",
   organizations: "SELECT id AS org_id, * FROM organizations WHERE id IN (#)",
 } as const;
 const GLOBAL =
@@ -258,8 +278,14 @@ export function changed(a: Snapshot, b: Snapshot, org: string): string | null {
     if (x[t] !== y[t]) {
       const before = (x[t] ?? "").split("\n");
       const after = (y[t] ?? "").split("\n");
-      const gone = before.filter((l) => !after.includes(l)).join("\n").slice(0, 600);
-      const added = after.filter((l) => !before.includes(l)).join("\n").slice(0, 600);
+      const gone = before
+        .filter((l) => !after.includes(l))
+        .join("\n")
+        .slice(0, 600);
+      const added = after
+        .filter((l) => !before.includes(l))
+        .join("\n")
+        .slice(0, 600);
       return `table ${t} changed: before ${gone || "(nothing)"} / after ${added || "(nothing)"}`;
     }
   }
@@ -305,7 +331,13 @@ function tally(route: string, status: number) {
 export function statsTable(): string {
   return [...stats]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([route, per]) => `${route.padEnd(60)} ${[...per].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(" ")}`)
+    .map(
+      ([route, per]) =>
+        `${route.padEnd(60)} ${[...per]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}:${n}`)
+          .join(" ")}`,
+    )
     .join("\n");
 }
 
@@ -343,7 +375,8 @@ export async function fuzzBatches<C>(o: BatchOptions<C>): Promise<void> {
           const lane = o.lanes[i]!;
           if (r.status >= 400 || isRead(p.req.method)) {
             const diff = changed(before!, after, lane.org);
-            if (diff) throw new Error(`${r.status} but the organization's data changed (${diff}): ${describe(p.req)} → ${r.text.slice(0, 300)}`);
+            if (diff)
+              throw new Error(`${r.status} but the organization's data changed (${diff}): ${describe(p.req)} → ${r.text.slice(0, 300)}`);
           } else {
             anyWrite = true;
             if (p.req.method === "DELETE" || /\/cancel(\?|$)/.test(p.req.path)) destroyed.push(lane);
@@ -351,10 +384,13 @@ export async function fuzzBatches<C>(o: BatchOptions<C>): Promise<void> {
         });
         for (const f of o.frozen ?? []) {
           const diff = changed(before, after, f);
-          if (diff) throw new Error(`a frozen organization changed (${diff}) in a batch of: ${planned.map((p) => describe(p.req)).join("\n")}`);
+          if (diff)
+            throw new Error(`a frozen organization changed (${diff}) in a batch of: ${planned.map((p) => describe(p.req)).join("\n")}`);
         }
         if (!anyWrite && before.global !== after.global) {
-          throw new Error(`every request was rejected or a read, but the database changed (${before.global} → ${after.global}):\n${planned.map((p, i) => `${replies[i]!.status} ${describe(p.req)}`).join("\n")}`);
+          throw new Error(
+            `every request was rejected or a read, but the database changed (${before.global} → ${after.global}):\n${planned.map((p, i) => `${replies[i]!.status} ${describe(p.req)}`).join("\n")}`,
+          );
         }
         before = after;
         if (destroyed.length > 0 && o.repair) {
@@ -372,7 +408,21 @@ export async function fuzzBatches<C>(o: BatchOptions<C>): Promise<void> {
 
 // ---------- credentials ----------
 
-export type Cred = "jwt" | "key" | "userkey" | "xapikey" | "admin" | "adminNoOrg" | "readonly" | "stranger" | "none" | "garbage" | "wrongScheme" | "expired" | "badSignature" | "algNone";
+export type Cred =
+  | "jwt"
+  | "key"
+  | "userkey"
+  | "xapikey"
+  | "admin"
+  | "adminNoOrg"
+  | "readonly"
+  | "stranger"
+  | "none"
+  | "garbage"
+  | "wrongScheme"
+  | "expired"
+  | "badSignature"
+  | "algNone";
 
 let expiredJwt = "";
 let badSigJwt = "";
@@ -386,19 +436,33 @@ const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/
 /** The headers that present `cred` in `lane` (the admin token names the lane's organization with X-Org-Id). */
 export function credHeaders(cred: Cred, lane: Lane, stranger: { jwt: string }, garbage: string): Record<string, string> {
   switch (cred) {
-    case "jwt": return { authorization: `Bearer ${lane.jwt}` };
-    case "key": return { authorization: `Bearer ${lane.key}` };
-    case "userkey": return { authorization: `UserKey ${lane.key}` };
-    case "xapikey": return { "x-api-key": lane.key };
-    case "admin": return { authorization: `Bearer ${ADMIN}`, "x-org-id": lane.org };
-    case "adminNoOrg": return { authorization: `Bearer ${ADMIN}` };
-    case "readonly": return { authorization: `Bearer ${lane.readKey}` };
-    case "stranger": return { authorization: `Bearer ${stranger.jwt}` };
-    case "none": return {};
-    case "garbage": return { authorization: `Bearer ${garbage}` };
-    case "wrongScheme": return { authorization: `Basic ${btoa(`${lane.org}:${garbage}`)}` };
-    case "expired": return { authorization: `Bearer ${expiredJwt}` };
-    case "badSignature": return { authorization: `Bearer ${badSigJwt}` };
-    case "algNone": return { authorization: `Bearer ${b64({ alg: "none", typ: "JWT" })}.${b64({ org: lane.org, scope: "admin", exp: 4102444800 })}.` };
+    case "jwt":
+      return { authorization: `Bearer ${lane.jwt}` };
+    case "key":
+      return { authorization: `Bearer ${lane.key}` };
+    case "userkey":
+      return { authorization: `UserKey ${lane.key}` };
+    case "xapikey":
+      return { "x-api-key": lane.key };
+    case "admin":
+      return { authorization: `Bearer ${ADMIN}`, "x-org-id": lane.org };
+    case "adminNoOrg":
+      return { authorization: `Bearer ${ADMIN}` };
+    case "readonly":
+      return { authorization: `Bearer ${lane.readKey}` };
+    case "stranger":
+      return { authorization: `Bearer ${stranger.jwt}` };
+    case "none":
+      return {};
+    case "garbage":
+      return { authorization: `Bearer ${garbage}` };
+    case "wrongScheme":
+      return { authorization: `Basic ${btoa(`${lane.org}:${garbage}`)}` };
+    case "expired":
+      return { authorization: `Bearer ${expiredJwt}` };
+    case "badSignature":
+      return { authorization: `Bearer ${badSigJwt}` };
+    case "algNone":
+      return { authorization: `Bearer ${b64({ alg: "none", typ: "JWT" })}.${b64({ org: lane.org, scope: "admin", exp: 4102444800 })}.` };
   }
 }

@@ -1,13 +1,31 @@
 import fc from "fast-check";
 import { RRule } from "rrule";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEARCH_HORIZON_DAYS, ScheduleError, nextOccurrences, validateCron, validateSchedule, validateTimezone } from "../../src/domain/schedule";
+import {
+  SEARCH_HORIZON_DAYS,
+  ScheduleError,
+  nextOccurrences,
+  validateCron,
+  validateSchedule,
+  validateTimezone,
+} from "../../src/domain/schedule";
 import type { CronSpec, Schedule } from "../../src/domain/schedule";
 import { cronOccurrences } from "../../src/domain/schedule/cron-next";
 import type { Case } from "./arbitraries";
 import { cases, cronExpr, planCase, rruleText, rruleValidish, schedule, timezone } from "./arbitraries";
 import type { Face, Lane, Planned, Res } from "./harness";
-import { changed, checkReply, describe as show, fuzzBatches, makeLanes, makeStranger, must, prepareBadTokens, send, snapshot } from "./harness";
+import {
+  changed,
+  checkReply,
+  describe as show,
+  fuzzBatches,
+  makeLanes,
+  makeStranger,
+  must,
+  prepareBadTokens,
+  send,
+  snapshot,
+} from "./harness";
 
 // Cron, RRULE and time-zone strings (issue 6, "Bad input"):
 // 1. A corpus of expressions that peer libraries reject is refused on every face that
@@ -28,7 +46,8 @@ import { changed, checkReply, describe as show, fuzzBatches, makeLanes, makeStra
 /** An expression peer libraries reject, where it comes from, and what the refusal must name. */
 type Bad = { text: string; names: RegExp; from: string };
 
-const CC = "roccivic/cron-converter test/cron.invalid.string.js (and its Python port Sonic0/cron-converter tests/integration/fixtures/invalid_crons.py)";
+const CC =
+  "roccivic/cron-converter test/cron.invalid.string.js (and its Python port Sonic0/cron-converter tests/integration/fixtures/invalid_crons.py)";
 const CP = "cron-parser (harrisiirak/cron-parser) field-range tests";
 const VIXIE = "cronie / Vixie cron field parsing (out of range, dangling dash)";
 const CRONOS = "Cronos (HangfireIO/Cronos) range tests";
@@ -134,47 +153,135 @@ let stranger: { org: string; jwt: string };
 let generated = 0;
 const MIN_CASES = 1_200;
 
-const NS = { name: "ns-corpus", task_type: "health_check", cron_expression: "*/5 * * * *", timezone: "UTC", parameters: { targets: [{ name: "a", url: "https://a.example.net/health" }] } };
+const NS = {
+  name: "ns-corpus",
+  task_type: "health_check",
+  cron_expression: "*/5 * * * *",
+  timezone: "UTC",
+  parameters: { targets: [{ name: "a", url: "https://a.example.net/health" }] },
+};
 const PLATFORM = { name: "pf-corpus", type: "health-check", projectId: "production", cronExpression: "0 5 * * 0", timezone: "UTC" };
-const FLOW = { title: "flow-corpus", description: "d", schedule_kind: "cron", schedule_expr: "0 2 * * *", timezone: "UTC", payload: { a: 1 }, created_by: "5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60" };
-const KUBIYA = { task_description: "Post the on-call summary", selected_agent: "devops-agent", channel_id: "C1", cron_string: "0 9 * * MON-FRI" };
+const FLOW = {
+  title: "flow-corpus",
+  description: "d",
+  schedule_kind: "cron",
+  schedule_expr: "0 2 * * *",
+  timezone: "UTC",
+  payload: { a: 1 },
+  created_by: "5f0c7a0e-2b1d-4c3e-9f8a-1b2c3d4e5f60",
+};
+const KUBIYA = {
+  task_description: "Post the on-call summary",
+  selected_agent: "devops-agent",
+  channel_id: "C1",
+  cron_string: "0 9 * * MON-FRI",
+};
 const AGENTS = { name: "Daily Report", type: "cron", cron_expression: "0 9 * * *", callback_type: "workflow", callback_id: "workflow-456" };
 
 /** One face's way of sending a schedule string, and how its refusal names the field. */
 type Door = { face: Face; method: string; path: string; body: (text: string) => unknown; field: string; auth?: "userkey" };
 const preview = (s: Record<string, unknown>) => ({ schedule: s, count: 3, after: "2026-01-01T00:00:00Z" });
 const CRON_DOORS: Door[] = [
-  { face: "v1", method: "POST", path: "/v1/schedules/preview", body: (x) => preview({ kind: "cron", expression: x, timezone: "UTC" }), field: "schedule.expression" },
-  { face: "v1", method: "POST", path: "/v1/tasks", body: (x) => ({ name: "corpus", type: "http", parameters: { url: "https://example.com/hook" }, schedule: { kind: "cron", expression: x } }), field: "schedule.expression" },
-  { face: "netstacks", method: "POST", path: "/api/tasks/schedules", body: (x) => ({ ...NS, cron_expression: x }), field: "cron_expression" },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/schedules/preview",
+    body: (x) => preview({ kind: "cron", expression: x, timezone: "UTC" }),
+    field: "schedule.expression",
+  },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/tasks",
+    body: (x) => ({
+      name: "corpus",
+      type: "http",
+      parameters: { url: "https://example.com/hook" },
+      schedule: { kind: "cron", expression: x },
+    }),
+    field: "schedule.expression",
+  },
+  {
+    face: "netstacks",
+    method: "POST",
+    path: "/api/tasks/schedules",
+    body: (x) => ({ ...NS, cron_expression: x }),
+    field: "cron_expression",
+  },
   { face: "platform", method: "POST", path: "/api/v1/tasks", body: (x) => ({ ...PLATFORM, cronExpression: x }), field: "cronExpression" },
   { face: "agentflow", method: "POST", path: "/tasks", body: (x) => ({ ...FLOW, schedule_expr: x }), field: "schedule_expr" },
   // Two corpus entries mean something else to Kubiya (kubiyaReadsOtherwise): they are not sent here.
-  { face: "kubiya", method: "POST", path: "/api/v1/scheduled_tasks", body: (x) => ({ ...KUBIYA, cron_string: x }), field: "cron_string", auth: "userkey" },
-  { face: "agents", method: "POST", path: "/api/agents/agent-corpus/schedules", body: (x) => ({ ...AGENTS, cron_expression: x }), field: "cron_expression" },
+  {
+    face: "kubiya",
+    method: "POST",
+    path: "/api/v1/scheduled_tasks",
+    body: (x) => ({ ...KUBIYA, cron_string: x }),
+    field: "cron_string",
+    auth: "userkey",
+  },
+  {
+    face: "agents",
+    method: "POST",
+    path: "/api/agents/agent-corpus/schedules",
+    body: (x) => ({ ...AGENTS, cron_expression: x }),
+    field: "cron_expression",
+  },
 ];
 const RRULE_DOORS: Door[] = [
-  { face: "v1", method: "POST", path: "/v1/schedules/preview", body: (x) => preview({ kind: "rrule", rule: x, timezone: "UTC", dtstart: "2026-01-01T09:00" }), field: "schedule.rule" },
-  { face: "agentflow", method: "POST", path: "/tasks", body: (x) => ({ ...FLOW, schedule_kind: "rrule", schedule_expr: x }), field: "schedule_expr" },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/schedules/preview",
+    body: (x) => preview({ kind: "rrule", rule: x, timezone: "UTC", dtstart: "2026-01-01T09:00" }),
+    field: "schedule.rule",
+  },
+  {
+    face: "agentflow",
+    method: "POST",
+    path: "/tasks",
+    body: (x) => ({ ...FLOW, schedule_kind: "rrule", schedule_expr: x }),
+    field: "schedule_expr",
+  },
 ];
 const TZ_DOORS: Door[] = [
-  { face: "v1", method: "POST", path: "/v1/schedules/preview", body: (x) => preview({ kind: "cron", expression: "0 9 * * *", timezone: x }), field: "schedule.timezone" },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/schedules/preview",
+    body: (x) => preview({ kind: "cron", expression: "0 9 * * *", timezone: x }),
+    field: "schedule.timezone",
+  },
   { face: "netstacks", method: "POST", path: "/api/tasks/schedules", body: (x) => ({ ...NS, timezone: x }), field: "timezone" },
   { face: "platform", method: "POST", path: "/api/v1/tasks", body: (x) => ({ ...PLATFORM, timezone: x }), field: "timezone" },
   { face: "agentflow", method: "POST", path: "/tasks", body: (x) => ({ ...FLOW, timezone: x }), field: "timezone" },
-  { face: "agents", method: "POST", path: "/api/agents/agent-corpus/schedules", body: (x) => ({ ...AGENTS, timezone: x }), field: "timezone" },
+  {
+    face: "agents",
+    method: "POST",
+    path: "/api/agents/agent-corpus/schedules",
+    body: (x) => ({ ...AGENTS, timezone: x }),
+    field: "timezone",
+  },
 ];
 
 /** The field a face's refusal names (its details, or for 001 its documented message) and the message text. */
 function refusal(face: Face, r: Res): { fields: string[]; message: string } {
   const b = r.body;
   switch (face) {
-    case "v1": return { fields: (b.error.details ?? []).map((d: any) => d.path), message: b.error.message };
-    case "netstacks": return { fields: b.error.details ? [b.error.details.field] : [], message: b.error.message };
-    case "platform": return { fields: /^Invalid cron expression$/.test(b.error) ? ["cronExpression"] : /^Invalid timezone/.test(b.error) ? ["timezone"] : [], message: b.error };
-    case "agentflow": return { fields: (b.error.details ?? []).map((d: any) => d.path), message: b.error.message };
-    case "kubiya": return { fields: (b.details ?? []).map((d: any) => d.path), message: b.msg };
-    case "agents": return { fields: (b.details ?? []).map((d: any) => d.path), message: b.error };
+    case "v1":
+      return { fields: (b.error.details ?? []).map((d: any) => d.path), message: b.error.message };
+    case "netstacks":
+      return { fields: b.error.details ? [b.error.details.field] : [], message: b.error.message };
+    case "platform":
+      return {
+        fields: /^Invalid cron expression$/.test(b.error) ? ["cronExpression"] : /^Invalid timezone/.test(b.error) ? ["timezone"] : [],
+        message: b.error,
+      };
+    case "agentflow":
+      return { fields: (b.error.details ?? []).map((d: any) => d.path), message: b.error.message };
+    case "kubiya":
+      return { fields: (b.details ?? []).map((d: any) => d.path), message: b.msg };
+    case "agents":
+      return { fields: (b.details ?? []).map((d: any) => d.path), message: b.error };
   }
 }
 
@@ -194,7 +301,9 @@ function kubiyaReadsOtherwise(text: string): boolean {
  * documented) or the refusal is of the body's shape (empty string), the part at fault named.
  */
 async function refuseAll(corpus: Bad[], doors: Door[]) {
-  const jobs = doors.flatMap((door) => corpus.filter((b) => !(door.face === "kubiya" && kubiyaReadsOtherwise(b.text))).map((bad) => ({ door, bad })));
+  const jobs = doors.flatMap((door) =>
+    corpus.filter((b) => !(door.face === "kubiya" && kubiyaReadsOtherwise(b.text))).map((bad) => ({ door, bad })),
+  );
   const orgs = lanes.map((l) => l.org);
   const before = await snapshot(orgs);
   for (let i = 0; i < jobs.length; i += lanes.length) {
@@ -202,7 +311,12 @@ async function refuseAll(corpus: Bad[], doors: Door[]) {
       jobs.slice(i, i + lanes.length).map(async ({ door, bad }, j) => {
         const lane = lanes[j]!;
         const authz = door.auth === "userkey" ? `UserKey ${lane.key}` : `Bearer ${lane.jwt}`;
-        const req = { method: door.method, path: door.path, headers: { authorization: authz, "content-type": "application/json" }, body: JSON.stringify(door.body(bad.text)) };
+        const req = {
+          method: door.method,
+          path: door.path,
+          headers: { authorization: authz, "content-type": "application/json" },
+          body: JSON.stringify(door.body(bad.text)),
+        };
         generated++;
         const r = await send(req);
         checkReply(door.face, req, r);
@@ -212,7 +326,8 @@ async function refuseAll(corpus: Bad[], doors: Door[]) {
         expect(fields, `the refusal does not name ${door.field}: ${what}`).toContain(door.field);
         const fixed = door.face === "platform" && door.field === "cronExpression";
         const shapeOnly = bad.text === "" && door.face !== "v1";
-        if (!fixed && !shapeOnly) expect(`${message} ${JSON.stringify(r.body)}`, `the refusal does not name the part at fault: ${what}`).toMatch(bad.names);
+        if (!fixed && !shapeOnly)
+          expect(`${message} ${JSON.stringify(r.body)}`, `the refusal does not name the part at fault: ${what}`).toMatch(bad.names);
       }),
     );
   }
@@ -321,7 +436,12 @@ const isScheduleError = (e: unknown, field: string) => e instanceof ScheduleErro
 describe("cron, RRULE and time-zone strings", () => {
   beforeAll(async () => {
     lanes = await makeLanes("schedules", 12, async (lane) => {
-      await must("POST", "/v1/projects", { authorization: `Bearer ${lane.jwt}` }, { id: "production", name: "Production", url: "https://production.example.com/" });
+      await must(
+        "POST",
+        "/v1/projects",
+        { authorization: `Bearer ${lane.jwt}` },
+        { id: "production", name: "Production", url: "https://production.example.com/" },
+      );
     });
     stranger = await makeStranger("schedules");
     await prepareBadTokens(lanes[0]!.org);
@@ -331,23 +451,39 @@ describe("cron, RRULE and time-zone strings", () => {
     RRule.prototype.all = originalAll;
   });
 
-  it("every peer-rejected cron expression is refused on all six faces, naming the field and the cron field at fault; nothing is written", { timeout: 60_000 }, async () => {
+  it("every peer-rejected cron expression is refused on all six faces, naming the field and the cron field at fault; nothing is written", {
+    timeout: 60_000,
+  }, async () => {
     await refuseAll(CRON_CORPUS, CRON_DOORS);
   });
 
-  it("every peer-rejected RRULE is refused (POST /v1/schedules/preview, 002 /tasks), naming the field and the RRULE part at fault; nothing is written", { timeout: 60_000 }, async () => {
+  it("every peer-rejected RRULE is refused (POST /v1/schedules/preview, 002 /tasks), naming the field and the RRULE part at fault; nothing is written", {
+    timeout: 60_000,
+  }, async () => {
     await refuseAll(RRULE_CORPUS, RRULE_DOORS);
   });
 
-  it("every refused time zone is refused on the five faces that take one, naming the field and the zone; nothing is written", { timeout: 60_000 }, async () => {
+  it("every refused time zone is refused on the five faces that take one, naming the field and the zone; nothing is written", {
+    timeout: 60_000,
+  }, async () => {
     await refuseAll(TZ_CORPUS, TZ_DOORS);
   });
 
-  it("generated schedules through POST /v1/schedules/preview: 200 in order, or a 400 naming the schedule field; never a 5xx, a hang or a write", { timeout: 120_000 }, async () => {
+  it("generated schedules through POST /v1/schedules/preview: 200 in order, or a 400 naming the schedule field; never a 5xx, a hang or a write", {
+    timeout: 120_000,
+  }, async () => {
     await fuzzBatches({
       lanes,
       frozen: [stranger.org],
-      cases: cases([{ face: "v1", method: "POST", path: "/v1/schedules/preview", body: preview({ kind: "cron", expression: "*/5 * * * *", timezone: "UTC" }), special: SPECIAL }]),
+      cases: cases([
+        {
+          face: "v1",
+          method: "POST",
+          path: "/v1/schedules/preview",
+          body: preview({ kind: "cron", expression: "*/5 * * * *", timezone: "UTC" }),
+          special: SPECIAL,
+        },
+      ]),
       plan: (c, lane) => planCase(c, lane, stranger),
       check: previewAnswer,
       seed: 60621,
@@ -356,11 +492,26 @@ describe("cron, RRULE and time-zone strings", () => {
     });
   });
 
-  it("generated schedules through POST /v1/tasks: 201, or a 4xx in the /v1 shape naming the schedule field and writing nothing", { timeout: 120_000 }, async () => {
+  it("generated schedules through POST /v1/tasks: 201, or a 4xx in the /v1 shape naming the schedule field and writing nothing", {
+    timeout: 120_000,
+  }, async () => {
     await fuzzBatches({
       lanes,
       frozen: [stranger.org],
-      cases: cases([{ face: "v1", method: "POST", path: "/v1/tasks", body: { name: "sched", type: "http", parameters: { url: "https://example.com/hook" }, schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC" } }, special: SPECIAL }]),
+      cases: cases([
+        {
+          face: "v1",
+          method: "POST",
+          path: "/v1/tasks",
+          body: {
+            name: "sched",
+            type: "http",
+            parameters: { url: "https://example.com/hook" },
+            schedule: { kind: "cron", expression: "0 9 * * *", timezone: "UTC" },
+          },
+          special: SPECIAL,
+        },
+      ]),
       plan: (c, lane) => planCase(c, lane, stranger),
       check: namesTheField,
       seed: 60622,
@@ -371,7 +522,17 @@ describe("cron, RRULE and time-zone strings", () => {
 
   it("cron search cap: it examines at most SEARCH_HORIZON_DAYS + 1 days, and an expression matching no day ends there with no occurrence", () => {
     // No valid expression can be used here: the validator refuses every one that never fires.
-    const never = counting({ expression: "0 0 32 * *", minutes: [0], hours: [0], daysOfMonth: [32], months: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], daysOfWeek: [0, 1, 2, 3, 4, 5, 6], domStar: false, dowStar: true, interval: false });
+    const never = counting({
+      expression: "0 0 32 * *",
+      minutes: [0],
+      hours: [0],
+      daysOfMonth: [32],
+      months: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+      daysOfWeek: [0, 1, 2, 3, 4, 5, 6],
+      domStar: false,
+      dowStar: true,
+      interval: false,
+    });
     for (const after of [Date.UTC(2026, 0, 1), Date.UTC(9999, 11, 31), Date.UTC(1970, 0, 1)]) {
       const before = never.days();
       expect(cronOccurrences(never.spec, "Australia/Lord_Howe", { gap: "shift", repeat: "auto" }, after, 100)).toEqual([]);
@@ -397,22 +558,28 @@ describe("cron, RRULE and time-zone strings", () => {
 
   it("generated cron expressions, zones and instants: the search stays within SEARCH_HORIZON_DAYS + 1 days and answers in order", () => {
     fc.assert(
-      fc.property(cronExpr, timezone, fc.date({ noInvalidDate: true, min: new Date("1970-01-01T00:00:00Z"), max: new Date("9999-01-01T00:00:00Z") }), fc.integer({ min: 1, max: 100 }), (expr, tz, after, n) => {
-        let spec: CronSpec;
-        let zone: string;
-        try {
-          spec = validateCron(expr);
-          zone = validateTimezone(tz);
-        } catch (e) {
-          expect(isScheduleError(e, "schedule.expression") || isScheduleError(e, "schedule.timezone"), String(e)).toBe(true);
-          return;
-        }
-        const c = counting(spec);
-        const occ = cronOccurrences(c.spec, zone, { gap: "shift", repeat: "auto" }, after.getTime(), n);
-        expect(c.days()).toBeLessThanOrEqual(SEARCH_HORIZON_DAYS + 1);
-        expect(occ.filter((o) => !o.skipped).length).toBeLessThanOrEqual(n);
-        for (let i = 1; i < occ.length; i++) expect(occ[i]!.at).toBeGreaterThan(occ[i - 1]!.at);
-      }),
+      fc.property(
+        cronExpr,
+        timezone,
+        fc.date({ noInvalidDate: true, min: new Date("1970-01-01T00:00:00Z"), max: new Date("9999-01-01T00:00:00Z") }),
+        fc.integer({ min: 1, max: 100 }),
+        (expr, tz, after, n) => {
+          let spec: CronSpec;
+          let zone: string;
+          try {
+            spec = validateCron(expr);
+            zone = validateTimezone(tz);
+          } catch (e) {
+            expect(isScheduleError(e, "schedule.expression") || isScheduleError(e, "schedule.timezone"), String(e)).toBe(true);
+            return;
+          }
+          const c = counting(spec);
+          const occ = cronOccurrences(c.spec, zone, { gap: "shift", repeat: "auto" }, after.getTime(), n);
+          expect(c.days()).toBeLessThanOrEqual(SEARCH_HORIZON_DAYS + 1);
+          expect(occ.filter((o) => !o.skipped).length).toBeLessThanOrEqual(n);
+          for (let i = 1; i < occ.length; i++) expect(occ[i]!.at).toBeGreaterThan(occ[i - 1]!.at);
+        },
+      ),
       { seed: 60623, numRuns: 400 },
     );
   });
@@ -424,13 +591,18 @@ describe("cron, RRULE and time-zone strings", () => {
         // WEEKLY takes no BYMONTHDAY: its never-firing rule asks for the 2nd Monday of a week.
         // The others ask for a Monday February 29th, which next comes in 2044, past the horizon
         // (a day that never exists, such as February 30, is refused before any search).
-        const rule = freq === "WEEKLY" ? `FREQ=WEEKLY;INTERVAL=${interval};BYDAY=MO;BYSETPOS=2` : `FREQ=${freq};INTERVAL=${interval};BYMONTH=2;BYMONTHDAY=29;BYDAY=MO`;
+        const rule =
+          freq === "WEEKLY"
+            ? `FREQ=WEEKLY;INTERVAL=${interval};BYDAY=MO;BYSETPOS=2`
+            : `FREQ=${freq};INTERVAL=${interval};BYMONTH=2;BYMONTHDAY=29;BYDAY=MO`;
         walks.length = 0;
         expect(nextOccurrences(rruleSchedule(rule, "2026-01-01T00:00"), Date.UTC(2026, 0, 1), 100, 0), rule).toEqual([]);
         expect(walks.length, rule).toBe(1);
         // It ends at the cap, or where the library first steps past the horizon (the 2044 date).
         expect(walks[0]!.periods, rule).toBeLessThanOrEqual(MAX_PERIODS);
-        expect(() => validateSchedule({ kind: "rrule", rule, timezone: "UTC" } as Schedule, Date.now()), rule).toThrow(/no occurrence after now within the next 11 years/);
+        expect(() => validateSchedule({ kind: "rrule", rule, timezone: "UTC" } as Schedule, Date.now()), rule).toThrow(
+          /no occurrence after now within the next 11 years/,
+        );
       }
     }
   });
@@ -468,16 +640,26 @@ describe("cron, RRULE and time-zone strings", () => {
       fc.date({ noInvalidDate: true, min: new Date("1000-01-01T00:00:00Z"), max: new Date("1999-12-31T00:00:00Z") }),
     );
     fc.assert(
-      fc.property(fc.oneof({ weight: 4, arbitrary: rruleValidish }, rruleText), timezone, oldOrNew.map((d) => d.toISOString().slice(0, 16)), fc.date({ noInvalidDate: true, min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z") }), fc.integer({ min: 1, max: 100 }), (rule, tz, dtstart, after, n) => {
-        walks.length = 0;
-        try {
-          nextOccurrences(rruleSchedule(rule, dtstart, tz), after.getTime(), n, after.getTime());
-        } catch (e) {
-          if (e === STEP_BUDGET) throw new Error(`${rule} from ${dtstart} (${tz}) after ${after.toISOString()}: the search walked more than ${MAX_PERIODS} library periods`);
-          expect(e instanceof ScheduleError, String(e)).toBe(true);
-        }
-        for (const w of walks) expect(w.periods).toBeLessThanOrEqual(MAX_PERIODS);
-      }),
+      fc.property(
+        fc.oneof({ weight: 4, arbitrary: rruleValidish }, rruleText),
+        timezone,
+        oldOrNew.map((d) => d.toISOString().slice(0, 16)),
+        fc.date({ noInvalidDate: true, min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z") }),
+        fc.integer({ min: 1, max: 100 }),
+        (rule, tz, dtstart, after, n) => {
+          walks.length = 0;
+          try {
+            nextOccurrences(rruleSchedule(rule, dtstart, tz), after.getTime(), n, after.getTime());
+          } catch (e) {
+            if (e === STEP_BUDGET)
+              throw new Error(
+                `${rule} from ${dtstart} (${tz}) after ${after.toISOString()}: the search walked more than ${MAX_PERIODS} library periods`,
+              );
+            expect(e instanceof ScheduleError, String(e)).toBe(true);
+          }
+          for (const w of walks) expect(w.periods).toBeLessThanOrEqual(MAX_PERIODS);
+        },
+      ),
       // No shrinking: every step of it would run a capped search again. The counterexample
       // printed is the first failing input, replayable as is.
       { seed: 60624, numRuns: 300, endOnFailure: true },

@@ -54,7 +54,16 @@ const SPECIAL = {
   rule: rruleText,
   timezone,
   type: fc.constantFrom("http", "health_check", "backup", "custom_script", "container_update", "agent_task", "workflow", "HTTP", "shell"),
-  url: fc.constantFrom(HOOK, "http://localhost/x", "http://127.0.0.1/", "http://[::1]/", "http://169.254.169.254/", "ftp://x", "https://", "https://exa mple.com"),
+  url: fc.constantFrom(
+    HOOK,
+    "http://localhost/x",
+    "http://127.0.0.1/",
+    "http://[::1]/",
+    "http://169.254.169.254/",
+    "ftp://x",
+    "https://",
+    "https://exa mple.com",
+  ),
   project_id: fc.constantFrom("fzp", "nope", ""),
   overlap_policy: fc.constantFrom("skip", "buffer_one", "buffer_all", "cancel_other", "allow_all", "allow"),
   backoff: fc.constantFrom("fixed", "linear", "exponential_jitter", "exponential"),
@@ -71,7 +80,14 @@ const TASK_IDS = ["task", "eventTask"] as const;
 const RUN = ["run"] as const;
 const PAGE = { limit: ["1", "50", "200"], offset: ["0", "3", "1000000"] };
 const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "timed_out", "canceled", "skipped"];
-const verb = (path: string, body: Record<string, unknown> | null): Route => ({ face: "v1", method: "POST", path: `/v1/tasks/{id}/${path}`, ids: { id: TASK_IDS }, body, special: SPECIAL });
+const verb = (path: string, body: Record<string, unknown> | null): Route => ({
+  face: "v1",
+  method: "POST",
+  path: `/v1/tasks/{id}/${path}`,
+  ids: { id: TASK_IDS },
+  body,
+  special: SPECIAL,
+});
 const junk = (base: string, ids: readonly string[]) => junkRoute("v1", base, { id: ids });
 
 /** Runner claims long-poll up to `wait_seconds` (default 25): a valid claim is sent with 0 so it answers at once. */
@@ -91,15 +107,31 @@ function noLongPoll(raw: string): string {
 const TASK_ROUTES: Route[] = [
   { face: "v1", method: "POST", path: "/v1/tasks", body: TASK, special: SPECIAL },
   {
-    face: "v1", method: "GET", path: "/v1/tasks",
+    face: "v1",
+    method: "GET",
+    path: "/v1/tasks",
     query: {
-      status: ["active", "paused", "canceled", "completed"], type: ["http", "workflow"], enabled: ["true", "false"], project_id: ["fzp"], agent_id: ["a"],
-      schedule_kind: ["cron", "rrule", "once", "delayed", "event"], created_by: ["x"], q: ["fuzz", "%", "_"], ...PAGE,
+      status: ["active", "paused", "canceled", "completed"],
+      type: ["http", "workflow"],
+      enabled: ["true", "false"],
+      project_id: ["fzp"],
+      agent_id: ["a"],
+      schedule_kind: ["cron", "rrule", "once", "delayed", "event"],
+      created_by: ["x"],
+      q: ["fuzz", "%", "_"],
+      ...PAGE,
     },
   },
   { face: "v1", method: "GET", path: "/v1/tasks/{id}", ids: { id: TASK_IDS } },
   { face: "v1", method: "PUT", path: "/v1/tasks/{id}", ids: { id: TASK_IDS }, body: { ...TASK, name: "fuzz-put" }, special: SPECIAL },
-  { face: "v1", method: "PATCH", path: "/v1/tasks/{id}", ids: { id: TASK_IDS }, body: { description: "d", priority: 3, schedule: SCHEDULE, retry: { max_retries: 2 }, parameters: { url: HOOK } }, special: SPECIAL },
+  {
+    face: "v1",
+    method: "PATCH",
+    path: "/v1/tasks/{id}",
+    ids: { id: TASK_IDS },
+    body: { description: "d", priority: 3, schedule: SCHEDULE, retry: { max_retries: 2 }, parameters: { url: HOOK } },
+    special: SPECIAL,
+  },
   { face: "v1", method: "DELETE", path: "/v1/tasks/{id}", ids: { id: TASK_IDS } },
   verb("run", { input: { a: 1 } }),
   verb("toggle", { enabled: false }),
@@ -114,31 +146,87 @@ const TASK_ROUTES: Route[] = [
 ];
 
 const RUN_ROUTES: Route[] = [
-  { face: "v1", method: "GET", path: "/v1/runs", query: { status: RUN_STATUSES, final: ["true", "false"], task_id: ["x"], trigger: ["schedule", "manual", "retry", "event", "backfill"], ...PAGE } },
+  {
+    face: "v1",
+    method: "GET",
+    path: "/v1/runs",
+    query: {
+      status: RUN_STATUSES,
+      final: ["true", "false"],
+      task_id: ["x"],
+      trigger: ["schedule", "manual", "retry", "event", "backfill"],
+      ...PAGE,
+    },
+  },
   { face: "v1", method: "GET", path: "/v1/runs/{id}", ids: { id: RUN } },
   { face: "v1", method: "POST", path: "/v1/runs/{id}/retry", ids: { id: RUN }, body: null },
   { face: "v1", method: "GET", path: "/v1/runs/{id}/artifacts", ids: { id: RUN } },
   { face: "v1", method: "GET", path: "/v1/runs/{id}/artifacts/{target}", ids: { id: RUN } },
-  { face: "v1", method: "POST", path: "/v1/runners/claim", body: { runner_id: "fz-runner", types: ["custom_script", "container_update"], labels: { project: "fzp" }, wait_seconds: 0 }, special: SPECIAL, fix: noLongPoll },
-  { face: "v1", method: "POST", path: "/v1/runs/{id}/heartbeat", ids: { id: RUN }, body: { runner_id: "fz-runner", stdout_tail: "out", stderr_tail: "" } },
-  { face: "v1", method: "POST", path: "/v1/runs/{id}/complete", ids: { id: RUN }, body: { runner_id: "fz-runner", status: "succeeded", exit_code: 0, stdout_tail: "", stderr_tail: "", result: { ok: true } } },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/runners/claim",
+    body: { runner_id: "fz-runner", types: ["custom_script", "container_update"], labels: { project: "fzp" }, wait_seconds: 0 },
+    special: SPECIAL,
+    fix: noLongPoll,
+  },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/runs/{id}/heartbeat",
+    ids: { id: RUN },
+    body: { runner_id: "fz-runner", stdout_tail: "out", stderr_tail: "" },
+  },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/runs/{id}/complete",
+    ids: { id: RUN },
+    body: { runner_id: "fz-runner", status: "succeeded", exit_code: 0, stdout_tail: "", stderr_tail: "", result: { ok: true } },
+  },
   junk("/v1/runs/{id}", RUN),
 ];
 
 const MISC_ROUTES: Route[] = [
   { face: "v1", method: "POST", path: "/v1/events", body: { name: "fuzz-event", payload: { a: 1 } }, special: SPECIAL },
-  { face: "v1", method: "POST", path: "/v1/schedules/preview", body: { schedule: SCHEDULE, count: 3, after: "2026-01-01T00:00:00Z" }, special: SPECIAL },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/schedules/preview",
+    body: { schedule: SCHEDULE, count: 3, after: "2026-01-01T00:00:00Z" },
+    special: SPECIAL,
+  },
   { face: "v1", method: "POST", path: "/v1/auth/token", body: null },
-  { face: "v1", method: "POST", path: "/v1/projects", body: { id: "fzp-new", name: "Fuzz", url: "https://example.com/" }, special: SPECIAL },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/projects",
+    body: { id: "fzp-new", name: "Fuzz", url: "https://example.com/" },
+    special: SPECIAL,
+  },
   { face: "v1", method: "GET", path: "/v1/projects" },
   { face: "v1", method: "GET", path: "/v1/projects/{id}", ids: { id: ["project"] } },
-  { face: "v1", method: "PATCH", path: "/v1/projects/{id}", ids: { id: ["project"] }, body: { name: "renamed", url: null }, special: SPECIAL },
+  {
+    face: "v1",
+    method: "PATCH",
+    path: "/v1/projects/{id}",
+    ids: { id: ["project"] },
+    body: { name: "renamed", url: null },
+    special: SPECIAL,
+  },
   { face: "v1", method: "DELETE", path: "/v1/projects/{id}", ids: { id: ["project"] } },
   junk("/v1", []),
 ];
 
 const ADMIN_ROUTES: Route[] = [
-  { face: "v1", method: "POST", path: "/v1/api-keys", body: { name: "fuzz-key", org: "@ORG@", scopes: ["tasks:read"], project_id: null }, special: SPECIAL, cred: "admin" },
+  {
+    face: "v1",
+    method: "POST",
+    path: "/v1/api-keys",
+    body: { name: "fuzz-key", org: "@ORG@", scopes: ["tasks:read"], project_id: null },
+    special: SPECIAL,
+    cred: "admin",
+  },
   { face: "v1", method: "GET", path: "/v1/api-keys", query: { org: ["@ORG@", "nobody"] }, cred: "admin" },
   { face: "v1", method: "DELETE", path: "/v1/api-keys/{id}", ids: { id: ["spareKey"] }, cred: "admin" },
   { face: "v1", method: "GET", path: "/v1/signing-secrets", cred: "admin" },
@@ -156,7 +244,13 @@ const auth = (lane: Lane) => ({ authorization: `Bearer ${lane.jwt}` });
 
 let made = 0;
 async function seedTask(lane: Lane, over: Record<string, unknown> = {}): Promise<string> {
-  const t = await must("POST", "/v1/tasks", auth(lane), { name: `fuzz-seeded-${lane.i}-${made++}`, type: "http", parameters: { url: HOOK }, schedule: SCHEDULE, ...over });
+  const t = await must("POST", "/v1/tasks", auth(lane), {
+    name: `fuzz-seeded-${lane.i}-${made++}`,
+    type: "http",
+    parameters: { url: HOOK },
+    schedule: SCHEDULE,
+    ...over,
+  });
   return t.id;
 }
 
@@ -182,7 +276,11 @@ async function repair(lane: Lane): Promise<boolean> {
     await must("POST", "/v1/projects", auth(lane), { id: "fzp", name: "Fuzz project", url: "https://example.com/" });
     wrote = true;
   }
-  const alive = new Set((tasks!.results as { id: string; status: string; deleted_at: number | null }[]).filter((t) => t.deleted_at === null && (t.status === "active" || t.status === "paused")).map((t) => t.id));
+  const alive = new Set(
+    (tasks!.results as { id: string; status: string; deleted_at: number | null }[])
+      .filter((t) => t.deleted_at === null && (t.status === "active" || t.status === "paused"))
+      .map((t) => t.id),
+  );
   if (!alive.has(lane.refs.task!)) {
     lane.refs.task = await seedTask(lane);
     lane.refs.run = (await must("POST", `/v1/tasks/${lane.refs.task}/run`, auth(lane))).id;
@@ -208,7 +306,9 @@ describe("fuzz /v1: generated requests on every route", () => {
     await prepareBadTokens(lanes[0]!.org);
   }, 60_000);
 
-  it("task routes (create, list, read, replace, patch, delete, every verb, a task's runs): no 5xx, the /v1 error shape, nothing written on a 4xx", { timeout: 120_000 }, async () => {
+  it("task routes (create, list, read, replace, patch, delete, every verb, a task's runs): no 5xx, the /v1 error shape, nothing written on a 4xx", {
+    timeout: 120_000,
+  }, async () => {
     await fuzz(TASK_ROUTES, 60601, 2_400);
   });
 
@@ -216,11 +316,15 @@ describe("fuzz /v1: generated requests on every route", () => {
     await fuzz(RUN_ROUTES, 60602, 900);
   });
 
-  it("events, schedule preview, token exchange and projects routes: no 5xx, the /v1 error shape, nothing written on a 4xx", { timeout: 120_000 }, async () => {
+  it("events, schedule preview, token exchange and projects routes: no 5xx, the /v1 error shape, nothing written on a 4xx", {
+    timeout: 120_000,
+  }, async () => {
     await fuzz(MISC_ROUTES, 60603, 900);
   });
 
-  it("admin-token routes (API keys, signing secrets): no 5xx, the /v1 error shape, nothing written on a 4xx", { timeout: 120_000 }, async () => {
+  it("admin-token routes (API keys, signing secrets): no 5xx, the /v1 error shape, nothing written on a 4xx", {
+    timeout: 120_000,
+  }, async () => {
     await fuzz(ADMIN_ROUTES, 60604, 840);
   });
 

@@ -47,7 +47,10 @@ export async function apiKey(org: string, scopes: string[] = ["tasks:read", "tas
 }
 
 /** A JWT signed like an identity provider would (HS256 with the Worker's JWT_SECRET). */
-export async function jwt(claims: Record<string, unknown>, opts: { secret?: string; expiresIn?: number | string; alg?: string } = {}): Promise<string> {
+export async function jwt(
+  claims: Record<string, unknown>,
+  opts: { secret?: string; expiresIn?: number | string; alg?: string } = {},
+): Promise<string> {
   const secret = new TextEncoder().encode(opts.secret ?? env.JWT_SECRET);
   let builder = new SignJWT(claims).setProtectedHeader({ alg: opts.alg ?? "HS256" }).setIssuedAt();
   builder = builder.setExpirationTime(opts.expiresIn ?? "1h");

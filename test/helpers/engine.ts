@@ -1,4 +1,12 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { vi } from "vitest";
 import worker from "../../src/index";
 
@@ -40,7 +48,10 @@ export async function tickAt(ms: number): Promise<void> {
 
 /** Delivers messages to the real queue handler, as the queue would. */
 export async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch("tasks-runs", bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch(
+    "tasks-runs",
+    bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   await waitOnExecutionContext(ctx);
@@ -58,7 +69,12 @@ export function target(answer: (call: Call) => Response | Promise<Response> = ()
   const held: { release: (r: Response) => void; call: Call }[] = [];
   let holding = false;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init = {}) => {
-    const call: Call = { url: String(input instanceof Request ? input.url : input), init, headers: new Headers(init.headers), body: typeof init.body === "string" ? init.body : "" };
+    const call: Call = {
+      url: String(input instanceof Request ? input.url : input),
+      init,
+      headers: new Headers(init.headers),
+      body: typeof init.body === "string" ? init.body : "",
+    };
     calls.push(call);
     if (!holding) return answer(call);
     return new Promise<Response>((resolve, reject) => {
@@ -91,7 +107,9 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
 
 /** Reads rows straight from D1 (what the engine wrote). */
 export async function runsOf(taskId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM runs WHERE task_id = ? ORDER BY scheduled_for, attempt").bind(taskId).all<Record<string, unknown>>();
+  const { results } = await env.DB.prepare("SELECT * FROM runs WHERE task_id = ? ORDER BY scheduled_for, attempt")
+    .bind(taskId)
+    .all<Record<string, unknown>>();
   return results;
 }
 

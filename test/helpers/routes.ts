@@ -36,7 +36,15 @@ export async function operations(): Promise<Operation[]> {
       if (!["get", "post", "put", "patch", "delete"].includes(m)) continue;
       const method = m.toUpperCase();
       const tags = op.tags ?? [];
-      out.push({ id: `${method} ${path}`, method, path, tags, face: faceOf(path, tags), params: [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1] ?? ""), hasBody: op.requestBody !== undefined });
+      out.push({
+        id: `${method} ${path}`,
+        method,
+        path,
+        tags,
+        face: faceOf(path, tags),
+        params: [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1] ?? ""),
+        hasBody: op.requestBody !== undefined,
+      });
     }
   }
   return out;

@@ -32,7 +32,10 @@ describe("JWT: algorithm confusion (no JWKS_URL in the test env)", () => {
     expect(env.JWKS_URL).toBeFalsy();
     for (const alg of ["RS256", "ES256"] as const) {
       const { privateKey } = await generateKeyPair(alg);
-      const token = await new SignJWT({ org: newOrg(), scope: "tasks:read" }).setProtectedHeader({ alg }).setExpirationTime("1h").sign(privateKey);
+      const token = await new SignJWT({ org: newOrg(), scope: "tasks:read" })
+        .setProtectedHeader({ alg })
+        .setExpirationTime("1h")
+        .sign(privateKey);
       const r = await expect401(token);
       expect(r.body.error.message).toMatch(new RegExp(`${alg}.*not accepted`));
     }
@@ -160,7 +163,10 @@ describe("JWT: RS256 through a JWKS (service level, fetch stubbed)", () => {
   it("accepts a token signed by the JWKS key", async () => {
     const { privateKey, envWith, fetchSpy } = await idp();
     const org = newOrg();
-    const token = await new SignJWT({ org, scope: "tasks:read", sub: "rs-user" }).setProtectedHeader({ alg: "RS256", kid: "k1" }).setExpirationTime("1h").sign(privateKey);
+    const token = await new SignJWT({ org, scope: "tasks:read", sub: "rs-user" })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setExpirationTime("1h")
+      .sign(privateKey);
     const id = await authenticate(createDb(env.DB), envWith, bearer(token), Date.now());
     expect(id).toMatchObject({ kind: "jwt", orgId: org, subject: "rs-user" });
     expect(fetchSpy).toHaveBeenCalled();
@@ -252,11 +258,15 @@ describe("constant-time comparison of secrets", () => {
     const spy = vi.spyOn(crypto.subtle, "timingSafeEqual");
     await expect(authenticate(db(), env, bearer(key), Date.now())).resolves.toMatchObject({ kind: "api_key" });
     expect(spy).toHaveBeenCalledTimes(1);
-    const stored = await env.DB.prepare("SELECT hash FROM api_keys WHERE hash = ?").bind(await sha256Hex(key)).first<{ hash: string }>();
+    const stored = await env.DB.prepare("SELECT hash FROM api_keys WHERE hash = ?")
+      .bind(await sha256Hex(key))
+      .first<{ hash: string }>();
     expect(stored?.hash).toBe(await sha256Hex(key));
     // A wrong key finds no row at all: nothing about the real key is touched.
     spy.mockClear();
-    await expect(authenticate(db(), env, bearer(`${key.slice(0, -1)}${key.at(-1) === "A" ? "B" : "A"}`), Date.now())).rejects.toMatchObject({ kind: "unauthorized" });
+    await expect(authenticate(db(), env, bearer(`${key.slice(0, -1)}${key.at(-1) === "A" ? "B" : "A"}`), Date.now())).rejects.toMatchObject(
+      { kind: "unauthorized" },
+    );
     expect(spy).not.toHaveBeenCalled();
   });
 });
@@ -264,7 +274,10 @@ describe("constant-time comparison of secrets", () => {
 describe("secrets never appear in responses", () => {
   it("neither the key, its hash, JWT_SECRET nor ADMIN_TOKEN appear in lists, tasks or auth errors", async () => {
     const org = newOrg();
-    const made = await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "leak-check", org, scopes: ["tasks:read", "tasks:write"] } });
+    const made = await call("POST", "/v1/api-keys", {
+      token: ADMIN,
+      body: { name: "leak-check", org, scopes: ["tasks:read", "tasks:write"] },
+    });
     expect(made.status).toBe(201);
     const key: string = made.body.key;
     const hash = await sha256Hex(key);
@@ -316,7 +329,11 @@ describe("scopes on every /v1 route (built from the OpenAPI document)", () => {
         out.push({ method: method.toUpperCase(), path, tags: op.tags ?? [] });
       }
     }
-    for (const p of READ_ONLY_POSTS) expect(out.some((r) => r.path === p), p).toBe(true);
+    for (const p of READ_ONLY_POSTS)
+      expect(
+        out.some((r) => r.path === p),
+        p,
+      ).toBe(true);
     return out;
   }
 
@@ -377,7 +394,10 @@ describe("scopes on every /v1 route (built from the OpenAPI document)", () => {
     expect(adminRoutes.length).toBeGreaterThanOrEqual(5);
     for (const r of adminRoutes) {
       for (const cred of [writer, token]) {
-        const res = await call(r.method, at(r.path), { token: cred, body: r.method === "GET" ? undefined : { name: "x", org, scopes: ["admin"] } });
+        const res = await call(r.method, at(r.path), {
+          token: cred,
+          body: r.method === "GET" ? undefined : { name: "x", org, scopes: ["admin"] },
+        });
         expect(res.status, `${r.method} ${r.path}`).toBe(403);
       }
     }
@@ -393,13 +413,17 @@ describe("secrets never appear in log lines", () => {
   it("API keys, their hashes, tokens, signing secrets, JWT_SECRET, ADMIN_TOKEN and BACKUP_KEY are in no log line, on success or failure", async () => {
     const lines: string[] = [];
     for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")));
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
+      );
     }
     const BACKUP_KEY = "backup-key-that-must-not-leak-7f3a";
     (env as { BACKUP_KEY?: string }).BACKUP_KEY = BACKUP_KEY;
     try {
       const org = newOrg();
-      const key: string = (await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "log-check", org, scopes: ["tasks:read", "tasks:write"] } })).body.key;
+      const key: string = (
+        await call("POST", "/v1/api-keys", { token: ADMIN, body: { name: "log-check", org, scopes: ["tasks:read", "tasks:write"] } })
+      ).body.key;
       const token = await jwt({ org, scope: "tasks:read tasks:write", sub: "log-check" });
       await call("POST", "/v1/signing-secrets/rotate", { token: ADMIN, headers: { "x-org-id": org } });
       const secrets = (await call("GET", "/v1/signing-secrets", { token: ADMIN, headers: { "x-org-id": org } })).body;
@@ -420,13 +444,30 @@ describe("secrets never appear in log lines", () => {
         await call("POST", `/v1/tasks/${t.id}/run`, { token });
         await deliver(...q.take(t.id).map((m) => m.body));
       }
-      const b = await createTask(key, { type: "backup", parameters: { sources: [{ url: "https://example.com/cfg", headers: { authorization: "Bearer source-token-secret-91" } }], encrypt: true } });
+      const b = await createTask(key, {
+        type: "backup",
+        parameters: {
+          sources: [{ url: "https://example.com/cfg", headers: { authorization: "Bearer source-token-secret-91" } }],
+          encrypt: true,
+        },
+      });
       await call("POST", `/v1/tasks/${b.id}/run`, { token: key });
       await deliver(...q.take(b.id).map((m) => m.body));
 
       expect(lines.length).toBeGreaterThan(0);
       const all = lines.join("\n");
-      for (const secret of [key, key.slice(3), await sha256Hex(key), token, token.split(".")[2]!, ADMIN, env.JWT_SECRET!, BACKUP_KEY, "source-token-secret-91", ...signing]) {
+      for (const secret of [
+        key,
+        key.slice(3),
+        await sha256Hex(key),
+        token,
+        token.split(".")[2]!,
+        ADMIN,
+        env.JWT_SECRET!,
+        BACKUP_KEY,
+        "source-token-secret-91",
+        ...signing,
+      ]) {
         expect(all.includes(secret), `a log line contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
       }
     } finally {

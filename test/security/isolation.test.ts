@@ -23,14 +23,63 @@ async function orgA() {
     return r.body;
   };
   await ok("POST", "/v1/projects", { id: "proj-a", name: "Alpha secret project", url: "https://alpha.example.com" });
-  const v1 = await ok("POST", "/v1/tasks", { name: "alpha-v1-secret", type: "http", parameters: { url: "https://alpha.example.com/hook" }, schedule: CRON, project_id: "proj-a" });
-  const event = await ok("POST", "/v1/tasks", { name: "alpha-event-secret", type: "http", parameters: { url: "https://alpha.example.com/ev" }, schedule: { kind: "event", event: "alpha-deploy" } });
-  const ns = await ok("POST", "/api/tasks/schedules", { name: "alpha-ns-secret", task_type: "health_check", cron_expression: "0 3 * * *", timezone: "UTC", parameters: { targets: [{ url: "https://alpha.example.com/h" }] } });
-  const nsAgent = await ok("POST", "/api/tasks/agent-schedules", { name: "alpha-agent-secret", prompt: "alpha prompt", cron_expression: "0 3 * * *", timezone: "UTC" });
-  const platform = (await ok("POST", "/api/v1/tasks", { name: "alpha-platform-secret", type: "custom", projectId: "proj-a", cronExpression: "0 3 * * *", customConfig: { command: "true" } })).task;
-  const flow = await ok("POST", "/tasks", { title: "alpha-flow-secret", description: "alpha flow", schedule_kind: "cron", schedule_expr: "0 3 * * *", created_by: UUID_A, payload: { steps: [] } });
-  const kubiya = await ok("POST", "/api/v1/scheduled_tasks", { task_description: "alpha-kubiya-secret", selected_agent: "alpha-agent", channel_id: "C-ALPHA", schedule_time: "2030-01-01T00:00:00Z", cron_string: "0 3 * * *" });
-  const sched = await ok("POST", "/api/agents/agent-alpha/schedules", { name: "alpha-sched-secret", type: "cron", cron_expression: "0 3 * * *", callback_type: "workflow", callback_id: "alpha-wf" });
+  const v1 = await ok("POST", "/v1/tasks", {
+    name: "alpha-v1-secret",
+    type: "http",
+    parameters: { url: "https://alpha.example.com/hook" },
+    schedule: CRON,
+    project_id: "proj-a",
+  });
+  const event = await ok("POST", "/v1/tasks", {
+    name: "alpha-event-secret",
+    type: "http",
+    parameters: { url: "https://alpha.example.com/ev" },
+    schedule: { kind: "event", event: "alpha-deploy" },
+  });
+  const ns = await ok("POST", "/api/tasks/schedules", {
+    name: "alpha-ns-secret",
+    task_type: "health_check",
+    cron_expression: "0 3 * * *",
+    timezone: "UTC",
+    parameters: { targets: [{ url: "https://alpha.example.com/h" }] },
+  });
+  const nsAgent = await ok("POST", "/api/tasks/agent-schedules", {
+    name: "alpha-agent-secret",
+    prompt: "alpha prompt",
+    cron_expression: "0 3 * * *",
+    timezone: "UTC",
+  });
+  const platform = (
+    await ok("POST", "/api/v1/tasks", {
+      name: "alpha-platform-secret",
+      type: "custom",
+      projectId: "proj-a",
+      cronExpression: "0 3 * * *",
+      customConfig: { command: "true" },
+    })
+  ).task;
+  const flow = await ok("POST", "/tasks", {
+    title: "alpha-flow-secret",
+    description: "alpha flow",
+    schedule_kind: "cron",
+    schedule_expr: "0 3 * * *",
+    created_by: UUID_A,
+    payload: { steps: [] },
+  });
+  const kubiya = await ok("POST", "/api/v1/scheduled_tasks", {
+    task_description: "alpha-kubiya-secret",
+    selected_agent: "alpha-agent",
+    channel_id: "C-ALPHA",
+    schedule_time: "2030-01-01T00:00:00Z",
+    cron_string: "0 3 * * *",
+  });
+  const sched = await ok("POST", "/api/agents/agent-alpha/schedules", {
+    name: "alpha-sched-secret",
+    type: "cron",
+    cron_expression: "0 3 * * *",
+    callback_type: "workflow",
+    callback_id: "alpha-wf",
+  });
   const run = await ok("POST", `/v1/tasks/${v1.id}/run`, undefined, [202]);
   const ids = {
     task: [v1.id, event.id, ns.id, nsAgent.id, platform.id, flow.id, kubiya.task_uuid ?? kubiya.task_id, sched.id].map(String),
@@ -38,14 +87,26 @@ async function orgA() {
     project: "proj-a",
     schedule: String(sched.id),
   };
-  const names = ["alpha-v1-secret", "alpha-event-secret", "alpha-ns-secret", "alpha-agent-secret", "alpha-platform-secret", "alpha-flow-secret", "alpha-kubiya-secret", "Alpha secret project", "alpha prompt", "alpha-sched-secret"];
+  const names = [
+    "alpha-v1-secret",
+    "alpha-event-secret",
+    "alpha-ns-secret",
+    "alpha-agent-secret",
+    "alpha-platform-secret",
+    "alpha-flow-secret",
+    "alpha-kubiya-secret",
+    "Alpha secret project",
+    "alpha prompt",
+    "alpha-sched-secret",
+  ];
   return { org, key, ids, names, v1: String(v1.id), event: String(event.id) };
 }
 
 /** What A sees of its own data: must be identical before and after B's attempts. */
 async function viewOf(key: string, a: { ids: { task: string[] }; v1: string; event: string }) {
   const parts: unknown[] = [];
-  for (const p of ["/v1/tasks?limit=200", "/v1/runs?limit=200", "/v1/projects", `/v1/tasks/${a.v1}/runs`, `/v1/tasks/${a.event}/runs`]) parts.push((await call("GET", p, { token: key })).body);
+  for (const p of ["/v1/tasks?limit=200", "/v1/runs?limit=200", "/v1/projects", `/v1/tasks/${a.v1}/runs`, `/v1/tasks/${a.event}/runs`])
+    parts.push((await call("GET", p, { token: key })).body);
   for (const id of a.ids.task) parts.push((await call("GET", `/v1/tasks/${id}`, { token: key })).body);
   return JSON.stringify(parts);
 }
@@ -65,16 +126,20 @@ function bodyFor(method: string, path: string): unknown {
   if (path.startsWith("/v1/projects/")) return { name: "hijack" };
   if (path.endsWith("/heartbeat")) return { runner_id: "b-runner" };
   if (path.endsWith("/complete")) return { runner_id: "b-runner", status: "succeeded", exit_code: 0 };
-  if (path.startsWith("/api/tasks/")) return path.endsWith("/toggle") ? { enabled: false } : path.endsWith("/run") ? undefined : { name: "hijack" };
+  if (path.startsWith("/api/tasks/"))
+    return path.endsWith("/toggle") ? { enabled: false } : path.endsWith("/run") ? undefined : { name: "hijack" };
   if (path.startsWith("/api/v1/tasks/")) return path.endsWith("/run") ? undefined : { name: "hijack" };
-  if (path.startsWith("/tasks/")) return method === "PUT" ? { title: "hijack" } : path.endsWith("/snooze") ? { delay_seconds: 60 } : undefined;
+  if (path.startsWith("/tasks/"))
+    return method === "PUT" ? { title: "hijack" } : path.endsWith("/snooze") ? { delay_seconds: 60 } : undefined;
   if (path.startsWith("/api/v1/scheduled_tasks/")) return { task_description: "hijack" };
   if (path.startsWith("/api/agents/")) return { status: "paused" };
   return undefined;
 }
 
 describe("tenant isolation", () => {
-  it("every route with an id, on /v1 and every dialect, tried by another organization with each of A's ids: nothing seen, nothing changed", { timeout: 120_000 }, async () => {
+  it("every route with an id, on /v1 and every dialect, tried by another organization with each of A's ids: nothing seen, nothing changed", {
+    timeout: 120_000,
+  }, async () => {
     captureQueue();
     const a = await orgA();
     const bOrg = newOrg();
@@ -91,7 +156,11 @@ describe("tenant isolation", () => {
       for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
         if (template === "/v1/api-keys/{id}") continue; // admin token only: B's key is 403 before any id is read (test/security/auth.test.ts)
         if (template === "/api/agents/{id}/schedules" && method === "POST") continue; // creates B's own schedule under that agent name
-        const candidates = template.startsWith("/v1/runs/") ? [a.ids.run] : template.startsWith("/v1/projects/") ? [a.ids.project, "no-such"] : [...a.ids.task, a.ids.run];
+        const candidates = template.startsWith("/v1/runs/")
+          ? [a.ids.run]
+          : template.startsWith("/v1/projects/")
+            ? [a.ids.project, "no-such"]
+            : [...a.ids.task, a.ids.run];
         for (const id of candidates) {
           const path = template
             .replace("/api/agents/{id}/schedules/{scheduleId}", `/api/agents/agent-alpha/schedules/${a.ids.schedule}`)

@@ -11,21 +11,57 @@ afterEach(() => vi.restoreAllMocks());
 describe("isPrivateTarget: every notation of a private address", () => {
   // Each is parsed by the WHATWG URL parser first, as fetch would.
   it.each([
-    "http://127.0.0.1/", "http://127.1/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://0x7f000001/", "http://2130706433/", "http://017700000001/",
-    "http://localhost/", "http://LOCALHOST./", "http://app.localhost/", "http://localhost.:8787/",
-    "http://10.0.0.1/", "http://172.16.0.1/", "http://172.31.255.255/", "http://192.168.1.1/", "http://100.64.0.1/",
-    "http://169.254.169.254/latest/meta-data/", "http://metadata.google.internal/", "http://instance-data.ec2.internal/",
-    "http://0.0.0.0/", "http://0/", "http://255.255.255.255/", "http://224.0.0.1/", "http://198.18.0.1/",
-    "http://[::1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[::ffff:169.254.169.254]/",
-    "http://[::127.0.0.1]/", "http://[64:ff9b::127.0.0.1]/", "http://[64:ff9b::a9fe:a9fe]/",
-    "http://[fe80::1]/", "http://[fc00::1]/", "http://[fd12:3456::1]/", "http://[ff02::1]/",
+    "http://127.0.0.1/",
+    "http://127.1/",
+    "http://0177.0.0.1/",
+    "http://0x7f.0.0.1/",
+    "http://0x7f000001/",
+    "http://2130706433/",
+    "http://017700000001/",
+    "http://localhost/",
+    "http://LOCALHOST./",
+    "http://app.localhost/",
+    "http://localhost.:8787/",
+    "http://10.0.0.1/",
+    "http://172.16.0.1/",
+    "http://172.31.255.255/",
+    "http://192.168.1.1/",
+    "http://100.64.0.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://metadata.google.internal/",
+    "http://instance-data.ec2.internal/",
+    "http://0.0.0.0/",
+    "http://0/",
+    "http://255.255.255.255/",
+    "http://224.0.0.1/",
+    "http://198.18.0.1/",
+    "http://[::1]/",
+    "http://[::]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://[::127.0.0.1]/",
+    "http://[64:ff9b::127.0.0.1]/",
+    "http://[64:ff9b::a9fe:a9fe]/",
+    "http://[fe80::1]/",
+    "http://[fc00::1]/",
+    "http://[fd12:3456::1]/",
+    "http://[ff02::1]/",
   ])("%s is private", (raw) => {
     expect(isPrivateTarget(new URL(raw))).toBe(true);
   });
 
   it.each([
-    "https://example.com/", "http://8.8.8.8/", "http://134744072/", "http://172.32.0.1/", "http://100.128.0.1/", "http://169.255.0.1/",
-    "http://[2606:4700:4700::1111]/", "http://[64:ff9b::808:808]/", "https://localhost.example.com/", "https://internal.example.com/",
+    "https://example.com/",
+    "http://8.8.8.8/",
+    "http://134744072/",
+    "http://172.32.0.1/",
+    "http://100.128.0.1/",
+    "http://169.255.0.1/",
+    "http://[2606:4700:4700::1111]/",
+    "http://[64:ff9b::808:808]/",
+    "https://localhost.example.com/",
+    "https://internal.example.com/",
   ])("%s is public", (raw) => {
     expect(isPrivateTarget(new URL(raw))).toBe(false);
   });
@@ -48,7 +84,15 @@ describe("redirects, header injection, reflected bodies", () => {
   it("a header value with a line break, or a header name that is not a token, is refused at creation and nothing is written", async () => {
     const { key } = await tenant();
     for (const headers of [{ "X-A": "ok\r\nX-Injected: 1" }, { "X-A": "ok\nHost: evil" }, { "X-A: b": "c" }, { "": "empty" }]) {
-      const r = await call("POST", "/v1/tasks", { token: key, body: { name: "inject", type: "http", schedule: { kind: "cron", expression: "*/5 * * * *", timezone: "UTC" }, parameters: { url: "https://example.com/", headers } } });
+      const r = await call("POST", "/v1/tasks", {
+        token: key,
+        body: {
+          name: "inject",
+          type: "http",
+          schedule: { kind: "cron", expression: "*/5 * * * *", timezone: "UTC" },
+          parameters: { url: "https://example.com/", headers },
+        },
+      });
       expect(r.status, JSON.stringify(headers)).toBe(400);
       expect(r.body.error.code).toBe("invalid_parameters");
     }

@@ -73,7 +73,11 @@ describe("rateLimits and rateLimitKey", () => {
   it("defaults to 600 per minute with a burst of 100; bad values fall back to the defaults", () => {
     expect(rateLimits({})).toMatchObject({ perMinute: 600, burst: 100 });
     expect(rateLimits({ RATE_LIMIT_PER_MINUTE: "abc", RATE_LIMIT_BURST: "-5" })).toMatchObject({ perMinute: 600, burst: 100 });
-    expect(rateLimits({ RATE_LIMIT_PER_MINUTE: "120", RATE_LIMIT_BURST: "10" })).toMatchObject({ perMinute: 120, burst: 10, refillPerMs: 120 / 60_000 });
+    expect(rateLimits({ RATE_LIMIT_PER_MINUTE: "120", RATE_LIMIT_BURST: "10" })).toMatchObject({
+      perMinute: 120,
+      burst: 10,
+      refillPerMs: 120 / 60_000,
+    });
   });
 
   it("an API key and the JWT exchanged for it share a bucket; other orgs, subjects and the admin token do not", () => {
@@ -107,10 +111,13 @@ describe("rate limit middleware (a small app with its own limits)", () => {
   function appFor(identity: Identity) {
     const app = new Hono<AppEnv>();
     app.use("*", requestId);
-    app.use("*", createMiddleware<AppEnv>(async (c, next) => {
-      c.set("identity", identity);
-      await next();
-    }));
+    app.use(
+      "*",
+      createMiddleware<AppEnv>(async (c, next) => {
+        c.set("identity", identity);
+        await next();
+      }),
+    );
     app.use("*", rateLimit);
     app.onError((err, c) => renderError(c, err));
     app.get("/v1/ping", (c) => c.json({ ok: true }));
@@ -144,7 +151,14 @@ describe("rate limit middleware (a small app with its own limits)", () => {
   });
 
   it("lets requests through (and logs) when the limiter itself fails", async () => {
-    const broken = { ...tight, RATE_LIMITER: { idFromName: () => { throw new Error("limiter down"); } } } as unknown as typeof env;
+    const broken = {
+      ...tight,
+      RATE_LIMITER: {
+        idFromName: () => {
+          throw new Error("limiter down");
+        },
+      },
+    } as unknown as typeof env;
     const app = appFor(ident());
     for (let i = 0; i < 4; i++) expect((await app.request("/v1/ping", {}, broken)).status).toBe(200);
   });
@@ -162,7 +176,13 @@ describe("rate limiting in the real Worker", () => {
     const app = createApp();
     const tightEnv = { ...env, RATE_LIMIT_PER_MINUTE: "1", RATE_LIMIT_BURST: "2" };
     const faces: [string, (body: any) => void][] = [
-      ["/api/tasks/schedules", (b) => expect(b).toEqual({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/retry in \d+ s/), status: 429, details: null } })],
+      [
+        "/api/tasks/schedules",
+        (b) =>
+          expect(b).toEqual({
+            error: { code: "RATE_LIMITED", message: expect.stringMatching(/retry in \d+ s/), status: 429, details: null },
+          }),
+      ],
       ["/api/v1/tasks", (b) => expect(b).toEqual({ success: false, error: expect.stringMatching(/retry in \d+ s/) })],
       ["/tasks", (b) => expect(b).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/retry in \d+ s/) } })],
       ["/api/v1/scheduled_tasks", (b) => expect(b).toEqual({ msg: expect.stringMatching(/retry in \d+ s/) })],
@@ -170,7 +190,8 @@ describe("rate limiting in the real Worker", () => {
     ];
     for (const [path, shape] of faces) {
       const { key } = await tenant(["tasks:read"]); // a fresh credential (and bucket) per face
-      const get = () => app.request(`http://tasks.test${path}`, { headers: { authorization: `Bearer ${key}` } }, tightEnv, createExecutionContext());
+      const get = () =>
+        app.request(`http://tasks.test${path}`, { headers: { authorization: `Bearer ${key}` } }, tightEnv, createExecutionContext());
       expect((await get()).status, path).toBe(200);
       expect((await get()).status, path).toBe(200);
       const res = await get();
@@ -179,7 +200,17 @@ describe("rate limiting in the real Worker", () => {
       shape(await res.json());
       // Another credential is not held back by this one.
       const other = await tenant(["tasks:read"]);
-      expect((await app.request(`http://tasks.test${path}`, { headers: { authorization: `Bearer ${other.key}` } }, tightEnv, createExecutionContext())).status, path).toBe(200);
+      expect(
+        (
+          await app.request(
+            `http://tasks.test${path}`,
+            { headers: { authorization: `Bearer ${other.key}` } },
+            tightEnv,
+            createExecutionContext(),
+          )
+        ).status,
+        path,
+      ).toBe(200);
     }
   });
 });

@@ -57,7 +57,10 @@ export const FIXTURES: [RegExp, (a: Tenant, q: Queue) => Promise<Fixture>][] = [
     // artifact "etc.tar" that the owner lists and downloads.
     /^\/v1\/runs\/\{id\}\/artifacts/,
     async (a, q) => {
-      const id = await ranOnce(a, q, { type: "backup", parameters: { sources: [{ name: "etc.tar", url: "https://artifact.example.com/etc" }] } });
+      const id = await ranOnce(a, q, {
+        type: "backup",
+        parameters: { sources: [{ name: "etc.tar", url: "https://artifact.example.com/etc" }] },
+      });
       return { params: { id, target: "etc.tar" }, probes: [`/v1/runs/${id}`] };
     },
   ],
@@ -70,33 +73,98 @@ export const FIXTURES: [RegExp, (a: Tenant, q: Queue) => Promise<Fixture>][] = [
     },
   ],
   [/^\/v1\/projects\/\{id\}$/, async () => ({ params: { id: PROJECT }, probes: [`/v1/projects/${PROJECT}`] })],
-  [/^\/v1\/api-keys\/\{id\}$/, async (a) => ({ params: { id: (await must(ADMIN, "POST", "/v1/api-keys", { name: "spare", org: a.org, scopes: ["tasks:read"] })).id }, probes: [] })],
+  [
+    /^\/v1\/api-keys\/\{id\}$/,
+    async (a) => ({
+      params: { id: (await must(ADMIN, "POST", "/v1/api-keys", { name: "spare", org: a.org, scopes: ["tasks:read"] })).id },
+      probes: [],
+    }),
+  ],
   [
     /^\/api\/tasks\/schedules\/\{id\}/,
-    async (a) => task((await must(a.key, "POST", "/api/tasks/schedules", { name: "ns-owner", task_type: "health_check", cron_expression: "0 3 * * *", timezone: "UTC", parameters: { targets: [{ url: "https://owner.example.com/h" }] } })).id),
+    async (a) =>
+      task(
+        (
+          await must(a.key, "POST", "/api/tasks/schedules", {
+            name: "ns-owner",
+            task_type: "health_check",
+            cron_expression: "0 3 * * *",
+            timezone: "UTC",
+            parameters: { targets: [{ url: "https://owner.example.com/h" }] },
+          })
+        ).id,
+      ),
   ],
-  [/^\/api\/tasks\/agent-schedules\/\{id\}/, async (a) => task((await must(a.key, "POST", "/api/tasks/agent-schedules", { name: "agent-owner", prompt: "owner prompt", cron_expression: "0 3 * * *", timezone: "UTC" })).id)],
+  [
+    /^\/api\/tasks\/agent-schedules\/\{id\}/,
+    async (a) =>
+      task(
+        (
+          await must(a.key, "POST", "/api/tasks/agent-schedules", {
+            name: "agent-owner",
+            prompt: "owner prompt",
+            cron_expression: "0 3 * * *",
+            timezone: "UTC",
+          })
+        ).id,
+      ),
+  ],
   [
     // A 001 task waits for its run up to the task's timeout: 1 s keeps the owner's run short.
     /^\/api\/v1\/tasks\/\{id\}/,
     async (a) => {
-      const t = (await must(a.key, "POST", "/api/v1/tasks", { name: "platform-owner", type: "custom", projectId: PROJECT, cronExpression: "0 3 * * *", customConfig: { command: "true" } })).task;
+      const t = (
+        await must(a.key, "POST", "/api/v1/tasks", {
+          name: "platform-owner",
+          type: "custom",
+          projectId: PROJECT,
+          cronExpression: "0 3 * * *",
+          customConfig: { command: "true" },
+        })
+      ).task;
       await must(a.key, "PATCH", `/v1/tasks/${t.id}`, { timeout_seconds: 1 });
       return task(t.id);
     },
   ],
-  [/^\/tasks\/\{id\}/, async (a) => task((await must(a.key, "POST", "/tasks", { title: "flow-owner", description: "owner's flow", schedule_kind: "cron", schedule_expr: "0 3 * * *", created_by: "6b1f1c1e-1111-4a4a-8a8a-aaaaaaaaaaaa", payload: { steps: [] } })).id)],
+  [
+    /^\/tasks\/\{id\}/,
+    async (a) =>
+      task(
+        (
+          await must(a.key, "POST", "/tasks", {
+            title: "flow-owner",
+            description: "owner's flow",
+            schedule_kind: "cron",
+            schedule_expr: "0 3 * * *",
+            created_by: "6b1f1c1e-1111-4a4a-8a8a-aaaaaaaaaaaa",
+            payload: { steps: [] },
+          })
+        ).id,
+      ),
+  ],
   [
     /^\/api\/v1\/scheduled_tasks\/\{taskId\}/,
     async (a) => {
-      const t = await must(a.key, "POST", "/api/v1/scheduled_tasks", { task_description: "kubiya-owner", selected_agent: "agent-a", channel_id: "C-A", schedule_time: "2099-01-01T00:00:00Z", cron_string: "0 3 * * *" });
+      const t = await must(a.key, "POST", "/api/v1/scheduled_tasks", {
+        task_description: "kubiya-owner",
+        selected_agent: "agent-a",
+        channel_id: "C-A",
+        schedule_time: "2099-01-01T00:00:00Z",
+        cron_string: "0 3 * * *",
+      });
       return { params: { taskId: t.task_id }, probes: [`/v1/tasks/${t.task_id}`] };
     },
   ],
   [
     /^\/api\/agents\/\{id\}\/schedules/,
     async (a) => {
-      const s = await must(a.key, "POST", "/api/agents/agent-a/schedules", { name: "sched-owner", type: "cron", cron_expression: "0 3 * * *", callback_type: "workflow", callback_id: "wf-a" });
+      const s = await must(a.key, "POST", "/api/agents/agent-a/schedules", {
+        name: "sched-owner",
+        type: "cron",
+        cron_expression: "0 3 * * *",
+        callback_type: "workflow",
+        callback_id: "wf-a",
+      });
       return { params: { id: "agent-a", scheduleId: s.id }, probes: [`/v1/tasks/${s.id}`] };
     },
   ],
@@ -126,20 +194,54 @@ export const BODIES: Record<string, (a: Tenant) => unknown> = {
   "POST /v1/runners/claim": () => ({ runner_id: "host-a", types: ["custom_script"], wait_seconds: 0 }),
   "POST /v1/runs/{id}/heartbeat": () => ({ runner_id: "host-a", stdout_tail: "hi" }),
   "POST /v1/runs/{id}/complete": () => ({ runner_id: "host-a", status: "succeeded", exit_code: 0 }),
-  "POST /api/tasks/schedules": () => ({ name: `ns-${crypto.randomUUID().slice(0, 6)}`, task_type: "health_check", cron_expression: "0 3 * * *", parameters: { targets: [{ url: "https://x.example.com/h" }] } }),
+  "POST /api/tasks/schedules": () => ({
+    name: `ns-${crypto.randomUUID().slice(0, 6)}`,
+    task_type: "health_check",
+    cron_expression: "0 3 * * *",
+    parameters: { targets: [{ url: "https://x.example.com/h" }] },
+  }),
   "PUT /api/tasks/schedules/{id}": () => ({ name: "ns-renamed" }),
   "POST /api/tasks/schedules/{id}/toggle": () => ({ enabled: false }),
-  "POST /api/tasks/agent-schedules": () => ({ name: `agent-${crypto.randomUUID().slice(0, 6)}`, prompt: "p", cron_expression: "0 3 * * *" }),
+  "POST /api/tasks/agent-schedules": () => ({
+    name: `agent-${crypto.randomUUID().slice(0, 6)}`,
+    prompt: "p",
+    cron_expression: "0 3 * * *",
+  }),
   "PUT /api/tasks/agent-schedules/{id}": () => ({ name: "agent-renamed" }),
   "POST /api/tasks/agent-schedules/{id}/toggle": () => ({ enabled: false }),
-  "POST /api/v1/tasks": () => ({ name: "platform-new", type: "custom", projectId: PROJECT, cronExpression: "0 3 * * *", customConfig: { command: "true" } }),
+  "POST /api/v1/tasks": () => ({
+    name: "platform-new",
+    type: "custom",
+    projectId: PROJECT,
+    cronExpression: "0 3 * * *",
+    customConfig: { command: "true" },
+  }),
   "PUT /api/v1/tasks/{id}": () => ({ name: "platform-renamed" }),
-  "POST /tasks": () => ({ title: "flow-new", description: "new flow", schedule_kind: "cron", schedule_expr: "0 3 * * *", created_by: "6b1f1c1e-1111-4a4a-8a8a-aaaaaaaaaaaa", payload: { steps: [] } }),
+  "POST /tasks": () => ({
+    title: "flow-new",
+    description: "new flow",
+    schedule_kind: "cron",
+    schedule_expr: "0 3 * * *",
+    created_by: "6b1f1c1e-1111-4a4a-8a8a-aaaaaaaaaaaa",
+    payload: { steps: [] },
+  }),
   "PUT /tasks/{id}": () => ({ title: "flow-renamed" }),
   "POST /tasks/{id}/snooze": () => ({ delay_seconds: 60 }),
-  "POST /api/v1/scheduled_tasks": () => ({ task_description: "kubiya-new", selected_agent: "agent-a", channel_id: "C-A", schedule_time: "2099-01-01T00:00:00Z", cron_string: "0 3 * * *" }),
+  "POST /api/v1/scheduled_tasks": () => ({
+    task_description: "kubiya-new",
+    selected_agent: "agent-a",
+    channel_id: "C-A",
+    schedule_time: "2099-01-01T00:00:00Z",
+    cron_string: "0 3 * * *",
+  }),
   "PUT /api/v1/scheduled_tasks/{taskId}": () => ({ task_description: "kubiya-changed" }),
-  "POST /api/agents/{id}/schedules": () => ({ name: "sched-new", type: "cron", cron_expression: "0 3 * * *", callback_type: "workflow", callback_id: "wf-b" }),
+  "POST /api/agents/{id}/schedules": () => ({
+    name: "sched-new",
+    type: "cron",
+    cron_expression: "0 3 * * *",
+    callback_type: "workflow",
+    callback_id: "wf-b",
+  }),
   "PUT /api/agents/{id}/schedules/{scheduleId}": () => ({ status: "paused" }),
 };
 
@@ -149,7 +251,8 @@ const ARTIFACT = Uint8Array.from({ length: 64 }, (_, i) => i);
 export function fakeTargets() {
   target((c) => {
     if (c.url.includes("fail.example.com")) return new Response("down", { status: 500 });
-    if (c.url.includes("artifact.example.com")) return new Response(ARTIFACT, { headers: { "content-type": "application/x-tar", "content-length": String(ARTIFACT.byteLength) } });
+    if (c.url.includes("artifact.example.com"))
+      return new Response(ARTIFACT, { headers: { "content-type": "application/x-tar", "content-length": String(ARTIFACT.byteLength) } });
     return new Response("ok");
   });
 }

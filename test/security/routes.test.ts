@@ -30,8 +30,14 @@ const byId = new Map(OPS.map((o) => [o.id, o]));
 
 /** Scopes the document does not imply (their tag names no scope rule): stated here, with why. */
 const SCOPE_TABLE: Record<string, { scope: Scope | "api-key"; why: string }> = {
-  "POST /v1/schedules/preview": { scope: "tasks:read", why: "a POST that only computes occurrences and stores nothing (README: tasks:read)" },
-  "POST /v1/auth/token": { scope: "api-key", why: "any API key may exchange itself for a JWT; there is no scope to lack, and what is not an API key is 400 api_key_required" },
+  "POST /v1/schedules/preview": {
+    scope: "tasks:read",
+    why: "a POST that only computes occurrences and stores nothing (README: tasks:read)",
+  },
+  "POST /v1/auth/token": {
+    scope: "api-key",
+    why: "any API key may exchange itself for a JWT; there is no scope to lack, and what is not an API key is 400 api_key_required",
+  },
 };
 
 type Iso = { a: Tenant; b: Tenant; path: string; send: (token: string) => Promise<Reply> };
@@ -41,7 +47,9 @@ type Iso = { a: Tenant; b: Tenant; path: string; send: (token: string) => Promis
  * admin-only signing-secrets routes, which act for the organization X-Org-Id names.)
  */
 const ISOLATION_EXEMPT: Record<string, { why: string; check?: (x: Iso) => Promise<void> }> = {
-  "DELETE /v1/api-keys/{id}": { why: "admin token only: keys belong to the operator, not to a tenant; every tenant credential is 403 before the id is read (step 2)" },
+  "DELETE /v1/api-keys/{id}": {
+    why: "admin token only: keys belong to the operator, not to a tenant; every tenant credential is 403 before the id is read (step 2)",
+  },
   "GET /api/agents/{id}/schedules": {
     why: "{id} is an agent name, which any organization may use: another organization lists its own (none), never the owner's",
     check: async ({ send, b, a, path }) => {
@@ -68,7 +76,8 @@ function gaps(op: Operation): string[] {
   const derived = derivedScope(op);
   if (derived === undefined && !SCOPE_TABLE[op.id]) out.push("scope neither derivable from its tag nor in SCOPE_TABLE");
   if (derived !== undefined && SCOPE_TABLE[op.id]) out.push(`in SCOPE_TABLE although its tag gives ${derived}`);
-  if (op.hasBody !== (op.id in BODIES)) out.push(op.hasBody ? "declares a body but has none in BODIES" : "has a BODIES entry but declares no body");
+  if (op.hasBody !== op.id in BODIES)
+    out.push(op.hasBody ? "declares a body but has none in BODIES" : "has a BODIES entry but declares no body");
   if (op.params.length > 0 && !FIXTURES.some(([re]) => re.test(op.path))) out.push(`no fixture for the ids of ${op.path}`);
   return out;
 }
@@ -78,8 +87,16 @@ async function badCredentials(org: string): Promise<[string, Record<string, stri
   const nowSec = Math.floor(Date.now() / 1000);
   return [
     ["an unknown API key (X-API-Key)", { "x-api-key": `tk_${crypto.randomUUID().replaceAll("-", "")}` }],
-    ["a JWT signed with another secret", { authorization: `Bearer ${await jwt({ org, scope: "tasks:read tasks:write runner admin" }, { secret: "another-secret-that-is-long-enough-0123456789" })}` }],
-    ["an expired JWT", { authorization: `Bearer ${await jwt({ org, scope: "tasks:read tasks:write runner admin" }, { expiresIn: nowSec - 60 })}` }],
+    [
+      "a JWT signed with another secret",
+      {
+        authorization: `Bearer ${await jwt({ org, scope: "tasks:read tasks:write runner admin" }, { secret: "another-secret-that-is-long-enough-0123456789" })}`,
+      },
+    ],
+    [
+      "an expired JWT",
+      { authorization: `Bearer ${await jwt({ org, scope: "tasks:read tasks:write runner admin" }, { expiresIn: nowSec - 60 })}` },
+    ],
     ["Basic credentials", { authorization: `Basic ${btoa(`${org}:password`)}` }],
   ];
 }
@@ -102,7 +119,8 @@ async function covers(op: Operation, face: Face) {
 
   // 1. No credential, bad credentials.
   expectRefusal(face, await send({}), "unauthorized", `${op.id} without a credential`);
-  for (const [what, headers] of await badCredentials(a.org)) expectRefusal(face, await send(headers), "unauthorized", `${op.id} with ${what}`);
+  for (const [what, headers] of await badCredentials(a.org))
+    expectRefusal(face, await send(headers), "unauthorized", `${op.id} with ${what}`);
 
   // 2. Every scope but the one needed, as an API key and as a JWT of the owner's organization.
   if (scope === "api-key") {
@@ -150,14 +168,19 @@ describe("the route list", () => {
     const uncovered = OPS.map((op) => [op.id, gaps(op)] as const).filter(([, g]) => g.length > 0);
     expect(Object.fromEntries(uncovered)).toEqual({});
     // And no table names an operation that is gone.
-    for (const id of [...Object.keys(SCOPE_TABLE), ...Object.keys(ISOLATION_EXEMPT), ...Object.keys(BODIES)]) expect(byId.has(id), `${id} is not in the document`).toBe(true);
+    for (const id of [...Object.keys(SCOPE_TABLE), ...Object.keys(ISOLATION_EXEMPT), ...Object.keys(BODIES)])
+      expect(byId.has(id), `${id} is not in the document`).toBe(true);
     for (const face of FACES) expect(OPS.filter((o) => o.face === face).length, face).toBeGreaterThan(0);
   });
 
   it("every route the app serves is in the document, except the three public ones, which answer without a credential", async () => {
     const PUBLIC = ["GET /healthz", "GET /openapi.json", "GET /docs"];
     // Method routes only: `ALL` entries are middleware and each face's catch-all for unknown paths.
-    const served = new Set(createApp().routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`));
+    const served = new Set(
+      createApp()
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+    );
     expect([...served].filter((id) => !byId.has(id)).sort()).toEqual([...PUBLIC].sort());
     expect(OPS.filter((o) => !served.has(o.id)).map((o) => o.id)).toEqual([]);
     for (const p of PUBLIC) expect((await call("GET", p.slice(4))).status, p).toBe(200);
@@ -172,21 +195,38 @@ for (const face of FACES) {
 
 describe("the suite's checks catch what they claim to (negative controls)", () => {
   const op = (method: string, path: string, tags: string[], hasBody = false): Operation => ({
-    id: `${method} ${path}`, method, path, tags, face: faceOf(path, tags), params: [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1] ?? ""), hasBody,
+    id: `${method} ${path}`,
+    method,
+    path,
+    tags,
+    face: faceOf(path, tags),
+    params: [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1] ?? ""),
+    hasBody,
   });
 
   it("a route this file cannot cover is reported: an unknown tag, a new kind of id, an unknown face, a body nobody wrote", () => {
-    expect(gaps(op("GET", "/v1/widgets/{widget}", ["Widgets"]))).toEqual(["scope neither derivable from its tag nor in SCOPE_TABLE", "no fixture for the ids of /v1/widgets/{widget}"]);
+    expect(gaps(op("GET", "/v1/widgets/{widget}", ["Widgets"]))).toEqual([
+      "scope neither derivable from its tag nor in SCOPE_TABLE",
+      "no fixture for the ids of /v1/widgets/{widget}",
+    ]);
     expect(gaps(op("POST", "/v1/tasks/{id}/archive", ["Tasks"], true))).toEqual(["declares a body but has none in BODIES"]);
     expect(gaps(op("GET", "/api/v5/jobs", ["Dialect: someone else (005)"]))[0]).toMatch(/^no face/);
   });
 
   it("each face's refusal fails every other face's shape", async () => {
-    const samples: [Face, string][] = [["v1", "/v1/tasks"], ["000", "/api/tasks/schedules"], ["001", "/api/v1/tasks"], ["002", "/tasks"], ["003", "/api/v1/scheduled_tasks"], ["004", "/api/agents/x/schedules"]];
+    const samples: [Face, string][] = [
+      ["v1", "/v1/tasks"],
+      ["000", "/api/tasks/schedules"],
+      ["001", "/api/v1/tasks"],
+      ["002", "/tasks"],
+      ["003", "/api/v1/scheduled_tasks"],
+      ["004", "/api/agents/x/schedules"],
+    ];
     for (const [face, path] of samples) {
       const r = await call("GET", path);
       expectRefusal(face, r, "unauthorized", path);
-      for (const [other] of samples) if (other !== face) expect(() => expectRefusal(other, r, "unauthorized", path), `${face} reply passed as ${other}`).toThrow();
+      for (const [other] of samples)
+        if (other !== face) expect(() => expectRefusal(other, r, "unauthorized", path), `${face} reply passed as ${other}`).toThrow();
     }
   });
 });

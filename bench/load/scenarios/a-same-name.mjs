@@ -28,7 +28,10 @@ export async function scenarioA(sinkUrl) {
     listed_total: listed.json?.total,
     wall_ms: Math.round(wallMs),
     latency_ms: percentiles(results.map((r) => r.ms)),
-    errors: results.filter((r) => r.status !== 201 && r.status !== 409).slice(0, 5).map((r) => r.text?.slice(0, 300) ?? r.error),
+    errors: results
+      .filter((r) => r.status !== 201 && r.status !== 409)
+      .slice(0, 5)
+      .map((r) => r.text?.slice(0, 300) ?? r.error),
     checks,
     pass: Object.values(checks).every(Boolean),
   };

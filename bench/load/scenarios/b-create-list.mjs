@@ -16,7 +16,13 @@ export async function scenarioB(sinkUrl) {
   const results = await pool(N_TASKS, CONCURRENCY, async (i) => {
     const r = await createTask(key, { name: name(i), type: "http", parameters: { url: `${sinkUrl}/b/${i}` }, schedule: EVENT_SCHEDULE });
     if (++done % 1000 === 0) log(`B: ${done}/${N_TASKS} created (${Math.round(done / ((performance.now() - t0) / 1000))}/s)`);
-    return { status: r.status, ms: r.ms, id: r.id, answerLost: r.answerLost, err: r.status === 201 ? undefined : (r.text?.slice(0, 300) ?? r.error) };
+    return {
+      status: r.status,
+      ms: r.ms,
+      id: r.id,
+      answerLost: r.answerLost,
+      err: r.status === 201 ? undefined : (r.text?.slice(0, 300) ?? r.error),
+    };
   });
   const wallMs = performance.now() - t0;
   const statuses = countBy(results.map((r) => r.status));
@@ -46,8 +52,19 @@ export async function scenarioB(sinkUrl) {
     wall_s: Math.round(wallMs) / 1000,
     creates_per_s: Math.round((N_TASKS / (wallMs / 1000)) * 10) / 10,
     latency_ms: percentiles(results.map((r) => r.ms)),
-    errors: results.filter((r) => r.status !== 201).slice(0, 5).map((r) => `${r.status} ${r.err}`),
-    list: { pages: list.pages, items: listedIds.length, unique: uniqueListed.size, missing_created_ids: missing, totals_seen: list.totals, wall_s: Math.round(listMs) / 1000, page_latency_ms: list.pageMs },
+    errors: results
+      .filter((r) => r.status !== 201)
+      .slice(0, 5)
+      .map((r) => `${r.status} ${r.err}`),
+    list: {
+      pages: list.pages,
+      items: listedIds.length,
+      unique: uniqueListed.size,
+      missing_created_ids: missing,
+      totals_seen: list.totals,
+      wall_s: Math.round(listMs) / 1000,
+      page_latency_ms: list.pageMs,
+    },
     checks,
     pass: Object.values(checks).every(Boolean),
   };

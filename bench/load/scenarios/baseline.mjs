@@ -14,9 +14,20 @@ export async function baseline() {
     const t0 = performance.now();
     const rs = await pool(BASELINE_REQUESTS, CONCURRENCY, () => call("GET", route, { token }));
     const wall = performance.now() - t0;
-    return { route, requests: BASELINE_REQUESTS, statuses: countBy(rs.map((r) => r.status)), per_s: Math.round((BASELINE_REQUESTS / (wall / 1000)) * 10) / 10, latency_ms: percentiles(rs.map((r) => r.ms)) };
+    return {
+      route,
+      requests: BASELINE_REQUESTS,
+      statuses: countBy(rs.map((r) => r.status)),
+      per_s: Math.round((BASELINE_REQUESTS / (wall / 1000)) * 10) / 10,
+      latency_ms: percentiles(rs.map((r) => r.ms)),
+    };
   };
   const health = await measure("/healthz");
   const read = await measure("/v1/tasks?limit=1", key);
-  return { healthz: health, authenticated_read: read, pass: health.statuses[200] === BASELINE_REQUESTS && read.statuses[200] === BASELINE_REQUESTS, informational: true };
+  return {
+    healthz: health,
+    authenticated_read: read,
+    pass: health.statuses[200] === BASELINE_REQUESTS && read.statuses[200] === BASELINE_REQUESTS,
+    informational: true,
+  };
 }

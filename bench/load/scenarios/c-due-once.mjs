@@ -18,7 +18,13 @@ export async function scenarioC(sink, createRate) {
   log(`C: creating ${N_DUE} once tasks due at ${dueIso} (in ${Math.round((due - now()) / 1000)} s)`);
   const c0 = performance.now();
   const results = await pool(N_DUE, CONCURRENCY, async (i) => {
-    const r = await createTask(key, { name: `bench-c-${String(i).padStart(5, "0")}`, type: "http", parameters: { url: `http://127.0.0.1:${sink.port}/c/${i}` }, schedule: { kind: "once", at: dueIso }, retry: { max_retries: 0 } });
+    const r = await createTask(key, {
+      name: `bench-c-${String(i).padStart(5, "0")}`,
+      type: "http",
+      parameters: { url: `http://127.0.0.1:${sink.port}/c/${i}` },
+      schedule: { kind: "once", at: dueIso },
+      retry: { max_retries: 0 },
+    });
     return { status: r.status, id: r.id, answerLost: r.answerLost, err: r.status === 201 ? undefined : (r.text?.slice(0, 300) ?? r.error) };
   });
   const createdS = Math.round(performance.now() - c0) / 1000;
@@ -39,14 +45,18 @@ export async function scenarioC(sink, createRate) {
     if (now() > due + 30_000 && pending === 0 && all >= ids.size) break; // everything finished, not all succeeded
     if (now() - lastReport > 15_000) {
       lastReport = now();
-      log(`C: ${now() < due ? `due in ${Math.round((due - now()) / 1000)} s; ` : ""}runs succeeded ${succeeded}/${ids.size}, sink calls ${sink.total}`);
+      log(
+        `C: ${now() < due ? `due in ${Math.round((due - now()) / 1000)} s; ` : ""}runs succeeded ${succeeded}/${ids.size}, sink calls ${sink.total}`,
+      );
     }
     await sleep(now() < due - 5000 ? 5000 : 1000);
   }
   const allDoneAt = now();
   // Let the next tick (and its sweep) pass, so a duplicate run would show up.
   const settleUntil = Math.min(deadline + 60_000, Math.ceil((allDoneAt + 1) / 60_000) * 60_000 + 10_000);
-  log(`C: ${succeeded}/${ids.size} succeeded; watching for duplicates until the next tick has passed (${Math.round((settleUntil - now()) / 1000)} s)`);
+  log(
+    `C: ${succeeded}/${ids.size} succeeded; watching for duplicates until the next tick has passed (${Math.round((settleUntil - now()) / 1000)} s)`,
+  );
   while (now() < settleUntil) await sleep(1000);
 
   const runsList = await listAll("/v1/runs", key, "runs");

@@ -49,7 +49,10 @@ export function summariseC({ due, dueIso, results, created, createdS, ids, sink,
     due_at: dueIso,
     created: created.length,
     created_but_answer_lost: results.filter((r) => r.answerLost).length,
-    create_errors: results.filter((r) => r.status !== 201).slice(0, 5).map((r) => `${r.status} ${r.err}`),
+    create_errors: results
+      .filter((r) => r.status !== 201)
+      .slice(0, 5)
+      .map((r) => `${r.status} ${r.err}`),
     create_s: createdS,
     runs: runs.length,
     run_statuses: runStatuses,
@@ -63,9 +66,16 @@ export function summariseC({ due, dueIso, results, created, createdS, ids, sink,
     api_start_lateness_ms: percentiles(startedLate),
     run_duration_ms: percentiles(durations),
     max_runs_executing_at_once: maxRunning,
-    queue_batches_after_due: { n: batches.length, sizes: countBy(batches.map((b) => b.size)), batch_ms: percentiles(batches.map((b) => b.ms)) },
+    queue_batches_after_due: {
+      n: batches.length,
+      sizes: countBy(batches.map((b) => b.size)),
+      batch_ms: percentiles(batches.map((b) => b.ms)),
+    },
     ticks: serverStats.ticks.filter((t) => !t.now || Date.parse(t.now) >= due - 120_000),
-    runs_per_s: lastFinished && firstStarted && lastFinished > firstStarted ? Math.round((runs.length / ((lastFinished - firstStarted) / 1000)) * 10) / 10 : null,
+    runs_per_s:
+      lastFinished && firstStarted && lastFinished > firstStarted
+        ? Math.round((runs.length / ((lastFinished - firstStarted) / 1000)) * 10) / 10
+        : null,
     wait_s: Math.round((allDoneAt - due) / 1000),
     checks,
     pass: Object.values(checks).every(Boolean),
@@ -76,7 +86,10 @@ export function summariseC({ due, dueIso, results, created, createdS, ids, sink,
 function maxConcurrent(runs) {
   const edges = runs
     .filter((r) => r.started_at && r.finished_at)
-    .flatMap((r) => [[Date.parse(r.started_at), 1], [Date.parse(r.finished_at), -1]])
+    .flatMap((r) => [
+      [Date.parse(r.started_at), 1],
+      [Date.parse(r.finished_at), -1],
+    ])
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let running = 0;
   let maxRunning = 0;

@@ -58,14 +58,23 @@ const MAX_LISTED = 1000;
 const EXECUTIONS = 20;
 
 /** 004's statuses in the core's terms (a canceled task reads as completed). */
-const STATUSES_OF: Record<ScheduleStatus, readonly TaskStatus[]> = { active: ["active"], paused: ["paused"], completed: ["completed", "canceled"] };
+const STATUSES_OF: Record<ScheduleStatus, readonly TaskStatus[]> = {
+  active: ["active"],
+  paused: ["paused"],
+  completed: ["completed", "canceled"],
+};
 
 agentSchedulesRouter.openapi(r.listDef, async (c) => {
   const { id } = c.req.valid("param");
   const q = c.req.valid("query");
   // The seed's list has no paging: the newest MAX_LISTED of the agent's schedules, filtered in SQL.
   const { tasks } = await listTasks(await serviceContext(c), {
-    type: "workflow", agent_id: id, schedule_kinds: q.type ? [q.type] : SCHEDULE_TYPES, statuses: q.status ? STATUSES_OF[q.status] : undefined, limit: MAX_LISTED, offset: 0,
+    type: "workflow",
+    agent_id: id,
+    schedule_kinds: q.type ? [q.type] : SCHEDULE_TYPES,
+    statuses: q.status ? STATUSES_OF[q.status] : undefined,
+    limit: MAX_LISTED,
+    offset: 0,
   });
   return c.json({ schedules: tasks.map(toSchedule) }, 200);
 });
@@ -99,4 +108,3 @@ agentSchedulesRouter.openapi(r.deleteDef, async (c) => {
   await deleteTask(ctx, scheduleId);
   return c.json({ id: scheduleId, deleted: true as const }, 200);
 });
-

@@ -118,4 +118,3 @@ for (const [route, verb] of verbs) {
     return c.json(toAgentflow(await verb(ctx, id)), 200);
   });
 }
-

@@ -75,7 +75,12 @@ const load = async (ctx: ServiceContext, id: string): Promise<Task> => shown(awa
 
 kubiyaRouter.openapi(r.listRoute, async (c) => {
   const q = c.req.valid("query");
-  const page = await listTasks(await serviceContext(c), { types: ["agent_task"], schedule_kinds: ["cron", "once"], limit: q.limit, offset: q.offset });
+  const page = await listTasks(await serviceContext(c), {
+    types: ["agent_task"],
+    schedule_kinds: ["cron", "once"],
+    limit: q.limit,
+    offset: q.offset,
+  });
   return c.json(page.tasks.map(kubiyaJson), 200);
 });
 
@@ -100,4 +105,3 @@ kubiyaRouter.openapi(r.deleteRoute, async (c) => {
   await deleteTask(ctx, taskId);
   return c.body(null, 200);
 });
-

@@ -65,7 +65,8 @@ export const netstacksFace = createFace({
   bases: ["/api/tasks"],
   render: (c, err) => renderNetstacksError(err, c),
   hook: netstacksHook,
-  unknownRoute: (c) => c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404),
+  unknownRoute: (c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}`, status: 404, details: null } }, 404),
 });
 const netstacksRouter = netstacksFace.router;
 
@@ -85,10 +86,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
 
   netstacksRouter.openapi(r.create, async (c) => {
     const b = c.req.valid("json");
-    const input =
-      "prompt" in b
-        ? toTaskInput({ ...b, task_type: "agent_task", parameters: { prompt: b.prompt } })
-        : toTaskInput(b);
+    const input = "prompt" in b ? toTaskInput({ ...b, task_type: "agent_task", parameters: { prompt: b.prompt } }) : toTaskInput(b);
     const task = await createTask(await serviceContext(c), input);
     c.header("Location", `${base}/${task.id}`);
     return c.json(taskJson(task, agent), 201);
@@ -97,7 +95,13 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   netstacksRouter.openapi(r.list, async (c) => {
     const q = c.req.valid("query");
     const types = agent ? (["agent_task"] as const) : q.task_type ? [q.task_type] : NETSTACKS_TYPES;
-    const page = await listTasks(await serviceContext(c), { types, schedule_kinds: ["cron"], enabled: q.enabled, limit: q.limit, offset: q.offset });
+    const page = await listTasks(await serviceContext(c), {
+      types,
+      schedule_kinds: ["cron"],
+      enabled: q.enabled,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return c.json({ tasks: page.tasks.map((t) => taskJson(t, agent)), total: page.total, limit: q.limit, offset: q.offset }, 200);
   });
 
@@ -127,7 +131,16 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     const { id } = c.req.valid("param");
     await load(ctx, id, agent);
     const run = await runNow(ctx, id);
-    return c.json({ id: run.id, task_id: run.task_id, status: "running" as const, trigger: "manual" as const, started_at: nsTime(run.started_at ?? run.created_at) }, 202);
+    return c.json(
+      {
+        id: run.id,
+        task_id: run.task_id,
+        status: "running" as const,
+        trigger: "manual" as const,
+        started_at: nsTime(run.started_at ?? run.created_at),
+      },
+      202,
+    );
   });
 
   netstacksRouter.openapi(r.toggle, async (c) => {
@@ -141,4 +154,3 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
 
 mountFace("/api/tasks/schedules");
 mountFace("/api/tasks/agent-schedules");
-

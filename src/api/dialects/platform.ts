@@ -71,7 +71,20 @@ import { serviceContext } from "../context";
 import { platformHook, renderPlatformError } from "./platform/errors";
 import { createFace } from "../face";
 import type { Config, PlatformTask } from "./platform/map";
-import { CONFIG_KEY, CORE_TYPE, configOf, createdView, expressible, fullView, runError, summary, toParameters, updatedView, vendorResult, vendorTypeOf } from "./platform/map";
+import {
+  CONFIG_KEY,
+  CORE_TYPE,
+  configOf,
+  createdView,
+  expressible,
+  fullView,
+  runError,
+  summary,
+  toParameters,
+  updatedView,
+  vendorResult,
+  vendorTypeOf,
+} from "./platform/map";
 import * as r from "./platform/schemas";
 
 export const platformFace = createFace({
@@ -100,10 +113,13 @@ async function projectFor(ctx: ServiceContext, id: string): Promise<Project> {
 /** A project's display name; null when the task has none or it was deleted since. */
 async function projectName(ctx: ServiceContext, id: string | null): Promise<string | null> {
   if (id === null) return null;
-  return getProject(ctx, id).then((p) => p.name, (e: unknown) => {
-    if (e instanceof DomainError && e.kind === "not_found") return null;
-    throw e;
-  });
+  return getProject(ctx, id).then(
+    (p) => p.name,
+    (e: unknown) => {
+      if (e instanceof DomainError && e.kind === "not_found") return null;
+      throw e;
+    },
+  );
 }
 
 /** The task if this face can express it, or 404. */
@@ -126,7 +142,8 @@ const given = (b: { [K in keyof Config]?: Config[K] | null }): Config => ({
 /** A config for another type than the task's is a mistake worth naming, not something to drop silently. */
 function assertOnlyConfigOf(type: r.VendorType, cfg: Config) {
   const stray = Object.keys(cfg).filter((k) => k !== CONFIG_KEY[type]);
-  if (stray.length > 0) throw new DomainError("invalid", "validation_failed", `${stray.join(", ")} does not apply to a ${type} task; send ${CONFIG_KEY[type]}`);
+  if (stray.length > 0)
+    throw new DomainError("invalid", "validation_failed", `${stray.join(", ")} does not apply to a ${type} task; send ${CONFIG_KEY[type]}`);
 }
 
 platformRouter.openapi(r.listRoute, async (c) => {
@@ -186,7 +203,10 @@ platformRouter.openapi(r.updateRoute, async (c) => {
     if (b.enabled !== undefined) patch.enabled = b.enabled;
     if (b.cronExpression !== undefined || b.timezone !== undefined) {
       const s = current.schedule;
-      patch.schedule = checkSchedule({ kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) }, ctx.now);
+      patch.schedule = checkSchedule(
+        { kind: "cron", expression: b.cronExpression ?? s.expression, timezone: b.timezone ?? s.timezone, ...(s.dst && { dst: s.dst }) },
+        ctx.now,
+      );
     }
     // Parameters are rebuilt only when something they derive from changes, so a PUT of a
     // name never overwrites what /v1 set (extra targets, retention, ...).
@@ -222,7 +242,11 @@ platformRouter.openapi(r.runRoute, async (c) => {
   const run = await awaitRun(ctx, queued.id, Date.now() + Math.min(task.timeout_seconds, MAX_WAIT_S) * 1000);
   if (!isRunFinished(run)) return c.json({ success: true, execution: { id: run.id, status: "running" as const } }, 202);
   const ok = run.status === "succeeded";
-  const execution = { id: run.id, status: ok ? ("success" as const) : ("failed" as const), duration: run.duration_ms, result: vendorResult(run.result) ?? null };
+  const execution = {
+    id: run.id,
+    status: ok ? ("success" as const) : ("failed" as const),
+    duration: run.duration_ms,
+    result: vendorResult(run.result) ?? null,
+  };
   return c.json({ success: ok, ...(!ok && { error: runError(run) }), execution }, 200);
 });
-

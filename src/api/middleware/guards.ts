@@ -21,7 +21,11 @@ export const jsonBodiesOnly = createMiddleware<AppEnv>(async (c, next) => {
     const length = Number(c.req.header("content-length") ?? "0");
     const hasBody = length > 0 || c.req.header("transfer-encoding") !== undefined;
     if (hasBody && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
-      throw new DomainError("unsupported_media_type", "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
+      throw new DomainError(
+        "unsupported_media_type",
+        "unsupported_media_type",
+        "send the body as JSON with Content-Type: application/json",
+      );
     }
   }
   await next();

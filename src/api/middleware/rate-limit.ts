@@ -8,7 +8,11 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_BURST = 100;
 
 /** The limits in force: `RATE_LIMIT_PER_MINUTE` (sustained) and `RATE_LIMIT_BURST` (bucket size). */
-export function rateLimits(env: Pick<Env, "RATE_LIMIT_PER_MINUTE" | "RATE_LIMIT_BURST">): { perMinute: number; burst: number; refillPerMs: number } {
+export function rateLimits(env: Pick<Env, "RATE_LIMIT_PER_MINUTE" | "RATE_LIMIT_BURST">): {
+  perMinute: number;
+  burst: number;
+  refillPerMs: number;
+} {
   const num = (v: string | undefined, d: number) => {
     const n = Number(v);
     return v !== undefined && v !== "" && Number.isFinite(n) && n > 0 ? n : d;

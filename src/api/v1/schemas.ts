@@ -92,7 +92,12 @@ export const RunListSchema = z
   .object({ runs: z.array(RunSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
   .openapi("RunList");
 
-export const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size, at most 200" }),

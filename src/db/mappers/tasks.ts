@@ -1,14 +1,6 @@
 import type { TaskRow } from "../schema";
 import type { Schedule } from "../../domain/schedule";
-import type {
-  Backoff,
-  CatchupPolicy,
-  OverlapPolicy,
-  Task,
-  TaskSpec,
-  TaskStatus,
-  TaskType,
-} from "../../domain/task";
+import type { Backoff, CatchupPolicy, OverlapPolicy, Task, TaskSpec, TaskStatus, TaskType } from "../../domain/task";
 
 /** Database row → domain task. */
 export function rowToTask(r: TaskRow): Task {
@@ -89,6 +81,24 @@ export function specColumns(s: TaskSpec) {
 
 /** The spec part of a stored task (for PATCH merges and PUT comparisons). */
 export function taskToSpec(t: Task): TaskSpec {
-  const { id, org_id, status, snoozed_until, snooze_reason, skip_next, next_run_at, skip_due_at, last_run_at, last_status, schedule_anchor_at, created_by, created_at, updated_at, version, claim_seq, ...spec } = t;
+  const {
+    id,
+    org_id,
+    status,
+    snoozed_until,
+    snooze_reason,
+    skip_next,
+    next_run_at,
+    skip_due_at,
+    last_run_at,
+    last_status,
+    schedule_anchor_at,
+    created_by,
+    created_at,
+    updated_at,
+    version,
+    claim_seq,
+    ...spec
+  } = t;
   return { ...spec, enabled: status === "active" };
 }

@@ -3,8 +3,18 @@
  * whose UTC fields equal it (so plain Date.UTC arithmetic walks the local calendar).
  */
 const MONTH_NAMES = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ] as const;
 
 /** Days in `month` (1-12) of `year`. */

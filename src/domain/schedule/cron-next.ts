@@ -23,11 +23,25 @@ export function cronDayMatches(spec: CronSpec, dayOfMonth: number, dayOfWeek: nu
  * included, not counted), searching at most SEARCH_HORIZON_DAYS of local days.
  */
 export function cronOccurrences(
-  spec: CronSpec, tz: string, policy: DstPolicy, after: number, count: number, excluded?: (wall: number) => boolean,
+  spec: CronSpec,
+  tz: string,
+  policy: DstPolicy,
+  after: number,
+  count: number,
+  excluded?: (wall: number) => boolean,
 ): Occurrence[] {
   const firstDay = Math.floor((after - OFFSET_MARGIN_MS) / DAY_MS);
   const lastDay = firstDay + SEARCH_HORIZON_DAYS;
-  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, (lastDay + 1) * DAY_MS - 1, Number.POSITIVE_INFINITY, excluded);
+  const collector = new Collector(
+    new WallResolver(tz),
+    policy,
+    spec.interval,
+    after,
+    count,
+    (lastDay + 1) * DAY_MS - 1,
+    Number.POSITIVE_INFINITY,
+    excluded,
+  );
   const months = mask(spec.months, 13);
   for (let day = firstDay; day <= lastDay; day++) {
     const date = new Date(day * DAY_MS);

@@ -39,12 +39,20 @@ const FIELDS: readonly FieldDef[] = [
 const FIELD_LIST = "minute hour day-of-month month day-of-week";
 
 const MACROS: Record<string, string> = {
-  "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0",
-  "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
+  "@hourly": "0 * * * *",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@weekly": "0 0 * * 0",
+  "@monthly": "0 0 1 * *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
 };
 
 const UNSUPPORTED_LETTERS: Record<string, string> = {
-  L: `"L" (last day)`, W: `"W" (nearest weekday)`, LW: `"LW" (last weekday)`, H: `"H" (hashed value)`,
+  L: `"L" (last day)`,
+  W: `"W" (nearest weekday)`,
+  LW: `"LW" (last weekday)`,
+  H: `"H" (hashed value)`,
 };
 
 function cronError(message: string): ScheduleError {
@@ -131,7 +139,9 @@ function splitFields(expr: string): string[] {
     throw cronError(`cron expression "${trimmed}" has ${fields.length} fields; ${what} not supported: use 5 fields (${FIELD_LIST})`);
   }
   if (fields.length !== 5) {
-    throw cronError(`cron expression "${trimmed}" has ${fields.length} field${fields.length === 1 ? "" : "s"}; use 5 fields (${FIELD_LIST}), e.g. "*/15 * * * *"`);
+    throw cronError(
+      `cron expression "${trimmed}" has ${fields.length} field${fields.length === 1 ? "" : "s"}; use 5 fields (${FIELD_LIST}), e.g. "*/15 * * * *"`,
+    );
   }
   return fields;
 }
@@ -157,7 +167,11 @@ export function validateCron(expr: string): CronSpec {
   if (!minute || !hour || !dom || !month || !dow) throw cronError("cron expression could not be read");
   const spec: CronSpec = {
     expression: texts.join(" "),
-    minutes: minute, hours: hour, daysOfMonth: dom, months: month, daysOfWeek: dow,
+    minutes: minute,
+    hours: hour,
+    daysOfMonth: dom,
+    months: month,
+    daysOfWeek: dow,
     domStar: /^[*?]/.test(domText),
     dowStar: /^[*?]/.test(dowText),
     interval: /[*/-]/.test(minuteText) || /[*/-]/.test(hourText),

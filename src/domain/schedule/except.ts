@@ -23,10 +23,18 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function listOf(field: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw new ScheduleError("invalid_schedule", field, `${field.slice("schedule.".length)} must be a list of local dates or date-times, e.g. ["2026-12-25", "2026-12-31T09:00"]`);
+    throw new ScheduleError(
+      "invalid_schedule",
+      field,
+      `${field.slice("schedule.".length)} must be a list of local dates or date-times, e.g. ["2026-12-25", "2026-12-31T09:00"]`,
+    );
   }
   if (value.length > MAX_SCHEDULE_DATES) {
-    throw new ScheduleError("invalid_schedule", field, `${field.slice("schedule.".length)} has ${value.length} entries; at most ${MAX_SCHEDULE_DATES} are allowed`);
+    throw new ScheduleError(
+      "invalid_schedule",
+      field,
+      `${field.slice("schedule.".length)} has ${value.length} entries; at most ${MAX_SCHEDULE_DATES} are allowed`,
+    );
   }
   return value as string[];
 }

@@ -20,7 +20,6 @@ export type Resolution =
   /** The wall time occurs twice (fall back): first at `first`, then at `second`. */
   | { kind: "repeat"; first: number; firstOffset: number; second: number; secondOffset: number };
 
-
 /** Resolves wall ms in one zone, caching what it learns per local day. */
 export class WallResolver {
   private readonly days = new Map<number, DayInfo>();

@@ -16,12 +16,15 @@ const compact = (local: string) => (local.length === 16 ? `${local}:00` : local)
 
 function dateValues(name: DateName, params: string, values: string, timezone: string): string[] {
   const tzid = /;TZID=([^;:]+)/i.exec(params)?.[1];
-  if (tzid !== undefined && validateTimezone(tzid) !== timezone) throw textError(`${name} TZID=${tzid} differs from the schedule's timezone ${timezone}; give ${name} in ${timezone}`);
+  if (tzid !== undefined && validateTimezone(tzid) !== timezone)
+    throw textError(`${name} TZID=${tzid} differs from the schedule's timezone ${timezone}; give ${name} in ${timezone}`);
   const valueType = /;VALUE=([^;:]+)/i.exec(params)?.[1]?.toUpperCase();
   return values.split(",").map((v) => {
     const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/i.exec(v.trim());
     if (!m || (valueType === "DATE") !== (m[4] === undefined) || (name === "RDATE" && m[4] === undefined)) {
-      throw textError(`${name} value "${v}" is not a ${name === "RDATE" ? "date-time (YYYYMMDDTHHMMSS)" : "date-time (YYYYMMDDTHHMMSS) or, with VALUE=DATE, a date (YYYYMMDD)"}`);
+      throw textError(
+        `${name} value "${v}" is not a ${name === "RDATE" ? "date-time (YYYYMMDDTHHMMSS)" : "date-time (YYYYMMDDTHHMMSS) or, with VALUE=DATE, a date (YYYYMMDD)"}`,
+      );
     }
     if (m[7] && timezone !== "UTC") throw textError(`${name} value "${v}" is in UTC (ends in Z); give it as local time in ${timezone}`);
     return m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
@@ -34,7 +37,10 @@ export function fromRfc5545(text: string, timezone: string): RruleSchedule {
   let dtstart: string | undefined;
   const ruleLines: string[] = [];
   const dates: { name: DateName; params: string; values: string }[] = [];
-  for (const line of text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const d = /^(EXDATE|RDATE)((?:;[^:]*)?):(.*)$/i.exec(line);
     if (d) {
       dates.push({ name: (d[1] ?? "").toUpperCase() as DateName, params: d[2] ?? "", values: d[3] ?? "" });
@@ -46,12 +52,20 @@ export function fromRfc5545(text: string, timezone: string): RruleSchedule {
       continue;
     }
     if (m[1]) tz = validateTimezone(m[1]);
-    if (m[8] && tz !== "UTC") throw textError("a DTSTART in UTC (ending in Z) needs timezone UTC; give DTSTART as local time with TZID instead");
+    if (m[8] && tz !== "UTC")
+      throw textError("a DTSTART in UTC (ending in Z) needs timezone UTC; give DTSTART as local time with TZID instead");
     dtstart = `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}`;
   }
   const except = dates.filter((d) => d.name === "EXDATE").flatMap((d) => dateValues("EXDATE", d.params, d.values, tz));
   const also = dates.filter((d) => d.name === "RDATE").flatMap((d) => dateValues("RDATE", d.params, d.values, tz));
-  return { kind: "rrule", rule: ruleLines.join(";"), timezone: tz, ...(dtstart && { dtstart }), ...(except.length > 0 && { except }), ...(also.length > 0 && { also }) };
+  return {
+    kind: "rrule",
+    rule: ruleLines.join(";"),
+    timezone: tz,
+    ...(dtstart && { dtstart }),
+    ...(except.length > 0 && { except }),
+    ...(also.length > 0 && { also }),
+  };
 }
 
 /** The rule with its `except`/`also` as RFC 5545 lines (EXDATE;VALUE=DATE for whole days, EXDATE and RDATE for date-times). */

@@ -12,7 +12,10 @@ import { DAY_MS } from "./types";
 /** The most days each month can have (February in a leap year). */
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const UNIT_DAYS: Partial<Record<Frequency, number>> = {
-  [Frequency.WEEKLY]: 7, [Frequency.DAILY]: 1, [Frequency.HOURLY]: 1 / 24, [Frequency.MINUTELY]: 1 / 1440,
+  [Frequency.WEEKLY]: 7,
+  [Frequency.DAILY]: 1,
+  [Frequency.HOURLY]: 1 / 24,
+  [Frequency.MINUTELY]: 1 / 1440,
 };
 
 const sizeOf = (v: unknown): number => (Array.isArray(v) && v.length > 0 ? v.length : 1);
@@ -32,10 +35,13 @@ export function occurrenceBound(opts: Partial<Options>, periods: number): number
   const perYear = months.reduce((n, m) => n + Math.ceil((MONTH_DAYS[m - 1] ?? 31) / unit) + 1, 0);
   const years = Math.ceil((periods * interval * unit) / 365.2425) + 1;
   const perPeriod =
-    freq === Frequency.WEEKLY ? sizeOf(opts.byweekday) * sizeOf(opts.byhour) * sizeOf(opts.byminute)
-    : freq === Frequency.DAILY ? sizeOf(opts.byhour) * sizeOf(opts.byminute)
-    : freq === Frequency.HOURLY ? sizeOf(opts.byminute)
-    : 1;
+    freq === Frequency.WEEKLY
+      ? sizeOf(opts.byweekday) * sizeOf(opts.byhour) * sizeOf(opts.byminute)
+      : freq === Frequency.DAILY
+        ? sizeOf(opts.byhour) * sizeOf(opts.byminute)
+        : freq === Frequency.HOURLY
+          ? sizeOf(opts.byminute)
+          : 1;
   const picked = Array.isArray(opts.bysetpos) && opts.bysetpos.length > 0 ? Math.min(perPeriod, opts.bysetpos.length) : perPeriod;
   return Math.min(periods, perYear * years) * picked;
 }

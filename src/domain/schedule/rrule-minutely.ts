@@ -37,7 +37,12 @@ export type MinutelyWalk = { visited: number; capped: boolean };
  * the count at dtstart, until `visit` returns false or `maxSkips` days or hours were skipped.
  */
 export function walkMinutely(
-  spec: RruleSpec, dtstart: number, from: number, to: number, maxSkips: number, visit: (wall: number) => boolean,
+  spec: RruleSpec,
+  dtstart: number,
+  from: number,
+  to: number,
+  maxSkips: number,
+  visit: (wall: number) => boolean,
 ): MinutelyWalk {
   const step = spec.step * MINUTE_MS;
   const first = (x: number): number => (x <= dtstart ? dtstart : dtstart + Math.ceil((x - dtstart) / step) * step);

@@ -77,7 +77,13 @@ function capPeriods(rule: RRule, periods: number): void {
  * the settling margin and for DST gap times that collapse or are skipped.
  */
 function periodBudget(
-  spec: RruleSpec, freq: Frequency, interval: number, start: number, after: number, lastWall: number, count: number,
+  spec: RruleSpec,
+  freq: Frequency,
+  interval: number,
+  start: number,
+  after: number,
+  lastWall: number,
+  count: number,
 ): number {
   const period = minPeriodMs(freq, interval);
   const byPeriod = Math.ceil((lastWall - start) / period) + 3;
@@ -97,7 +103,14 @@ function searchFrom(spec: RruleSpec, tz: string, after: number): number {
 }
 
 /** FREQ=MINUTELY with BYHOUR: the arithmetic walk, with COUNT counted from dtstart and the same refusal as a capped library walk. */
-function minutelyOccurrences(spec: RruleSpec, tz: string, dtstart: number, after: number, collector: { push: (wall: number) => boolean }, lastWall: number): void {
+function minutelyOccurrences(
+  spec: RruleSpec,
+  tz: string,
+  dtstart: number,
+  after: number,
+  collector: { push: (wall: number) => boolean },
+  lastWall: number,
+): void {
   const from = spec.count === null ? Math.max(dtstart, searchFrom(spec, tz, after)) : dtstart;
   const to = spec.until === null ? lastWall : Math.min(lastWall, spec.until.utc ? spec.until.ms + OFFSET_MARGIN_MS : spec.until.ms);
   let seen = 0;
@@ -115,10 +128,16 @@ function minutelyOccurrences(spec: RruleSpec, tz: string, dtstart: number, after
  * included, not counted), starting from local `dtstart` (wall ms), within the search horizon.
  */
 export function rruleOccurrences(
-  spec: RruleSpec, tz: string, policy: DstPolicy, dtstart: number, after: number, count: number,
+  spec: RruleSpec,
+  tz: string,
+  policy: DstPolicy,
+  dtstart: number,
+  after: number,
+  count: number,
   set: { excluded?: (wall: number) => boolean; also?: readonly number[] } = {},
 ): Occurrence[] {
-  if (unreachableReason(spec, dtstart) !== null) return set.also?.length ? alsoOnly(set.also, tz, policy, spec.interval, after, count, set.excluded) : [];
+  if (unreachableReason(spec, dtstart) !== null)
+    return set.also?.length ? alsoOnly(set.also, tz, policy, spec.interval, after, count, set.excluded) : [];
   const horizon = Math.max((SEARCH_HORIZON_DAYS + 1) * DAY_MS, RRULE_HORIZON_PERIODS * maxPeriodMs(spec.freq, spec.step));
   const lastWall = after + horizon;
   // UNTIL with Z is an instant: every pass of a repeated hour is compared with it after DST resolution.
@@ -135,7 +154,8 @@ export function rruleOccurrences(
   const interval = opts.interval ?? spec.step;
   const start = searchStart(spec, opts, dtstart, searchFrom(spec, tz, after));
   // The margin keeps `after` beyond the cap for every zone's offset.
-  if (spec.count !== null && countOutlastsWalk(opts, spec.count, start, after - OFFSET_MARGIN_MS, MAX_SEARCH_PERIODS)) throw tooFarBack(spec, freq);
+  if (spec.count !== null && countOutlastsWalk(opts, spec.count, start, after - OFFSET_MARGIN_MS, MAX_SEARCH_PERIODS))
+    throw tooFarBack(spec, freq);
   const rule = new RRule({ ...opts, dtstart: new Date(start) }, true);
   capPeriods(rule, Math.min(MAX_SEARCH_PERIODS, periodBudget(spec, freq, interval, start, after, lastWall, count)));
   let lastSeen = Number.NEGATIVE_INFINITY;
@@ -147,7 +167,8 @@ export function rruleOccurrences(
   } catch (err) {
     if (err !== STOP) throw err;
     // Stopped by the cap: if it never got near `after`, the rule was not searched at all.
-    if (lastSeen < after - OFFSET_MARGIN_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS) throw tooFarBack(spec, freq);
+    if (lastSeen < after - OFFSET_MARGIN_MS && Math.ceil((after - start) / minPeriodMs(freq, interval)) > MAX_SEARCH_PERIODS)
+      throw tooFarBack(spec, freq);
   }
   merged.finish();
   return collector.result();
@@ -179,9 +200,24 @@ function withAlso(collector: Collector, also: readonly number[]): { push: (wall:
 
 /** A set whose rule never fires: only its `also` times. */
 function alsoOnly(
-  also: readonly number[], tz: string, policy: DstPolicy, interval: boolean, after: number, count: number, excluded?: (wall: number) => boolean,
+  also: readonly number[],
+  tz: string,
+  policy: DstPolicy,
+  interval: boolean,
+  after: number,
+  count: number,
+  excluded?: (wall: number) => boolean,
 ): Occurrence[] {
-  const collector = new Collector(new WallResolver(tz), policy, interval, after, count, after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS, Number.POSITIVE_INFINITY, excluded);
+  const collector = new Collector(
+    new WallResolver(tz),
+    policy,
+    interval,
+    after,
+    count,
+    after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS,
+    Number.POSITIVE_INFINITY,
+    excluded,
+  );
   for (const wall of also) if (!collector.push(wall, false)) break;
   return collector.result();
 }

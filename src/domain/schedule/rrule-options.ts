@@ -43,8 +43,12 @@ export function libraryOptions(spec: RruleSpec, dtstart: number): Partial<Option
 /** The shortest span one period of `freq` x `interval` advances the library's counter by. */
 export function minPeriodMs(freq: Frequency, interval: number): number {
   const unit: Record<number, number> = {
-    [Frequency.YEARLY]: 365 * DAY_MS, [Frequency.MONTHLY]: 28 * DAY_MS, [Frequency.WEEKLY]: 7 * DAY_MS,
-    [Frequency.DAILY]: DAY_MS, [Frequency.HOURLY]: HOUR_MS, [Frequency.MINUTELY]: MINUTE_MS,
+    [Frequency.YEARLY]: 365 * DAY_MS,
+    [Frequency.MONTHLY]: 28 * DAY_MS,
+    [Frequency.WEEKLY]: 7 * DAY_MS,
+    [Frequency.DAILY]: DAY_MS,
+    [Frequency.HOURLY]: HOUR_MS,
+    [Frequency.MINUTELY]: MINUTE_MS,
   };
   return (unit[freq] ?? DAY_MS) * interval;
 }
@@ -88,11 +92,15 @@ export function searchStart(spec: RruleSpec, opts: Partial<Options>, dtstart: nu
     const f = new Date(from);
     const yearly = freq === Frequency.YEARLY;
     // Whole periods from dtstart's period to the one holding `from`; the search starts at the first day of it.
-    const units = yearly ? f.getUTCFullYear() - s.getUTCFullYear() : f.getUTCFullYear() * 12 + f.getUTCMonth() - (s.getUTCFullYear() * 12 + s.getUTCMonth());
+    const units = yearly
+      ? f.getUTCFullYear() - s.getUTCFullYear()
+      : f.getUTCFullYear() * 12 + f.getUTCMonth() - (s.getUTCFullYear() * 12 + s.getUTCMonth());
     const periods = Math.floor(units / interval);
     if (periods <= 0) return dtstart;
     pinDefaults(opts, spec, dtstart);
-    return yearly ? firstOfMonth(s.getUTCFullYear() + periods * interval, 0) : firstOfMonth(s.getUTCFullYear(), s.getUTCMonth() + periods * interval);
+    return yearly
+      ? firstOfMonth(s.getUTCFullYear() + periods * interval, 0)
+      : firstOfMonth(s.getUTCFullYear(), s.getUTCMonth() + periods * interval);
   }
   const period = minPeriodMs(freq, interval); // exact for WEEKLY, DAILY, HOURLY, MINUTELY
   const periods = Math.floor((from - dtstart) / period);

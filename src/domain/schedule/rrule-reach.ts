@@ -61,9 +61,12 @@ function subDailyReason(spec: RruleSpec, dtstart: number): string | null {
     const g = gcd(spec.step, 1440);
     const t0 = h0 * 60 + m0;
     const ok = spec.byhour.some((h) =>
-      Array.from({ length: 60 }, (_, m) => m).some((m) => mod(h * 60 + m - t0, g) === 0 && (spec.byminute.length === 0 || spec.byminute.includes(m))),
+      Array.from({ length: 60 }, (_, m) => m).some(
+        (m) => mod(h * 60 + m - t0, g) === 0 && (spec.byminute.length === 0 || spec.byminute.includes(m)),
+      ),
     );
-    const by = spec.byminute.length > 0 ? `BYHOUR=${spec.byhour.join(",")};BYMINUTE=${spec.byminute.join(",")}` : `BYHOUR=${spec.byhour.join(",")}`;
+    const by =
+      spec.byminute.length > 0 ? `BYHOUR=${spec.byhour.join(",")};BYMINUTE=${spec.byminute.join(",")}` : `BYHOUR=${spec.byhour.join(",")}`;
     return ok ? null : `FREQ=MINUTELY;INTERVAL=${spec.step} starting at ${hhmm(t0)} never reaches ${by}`;
   }
   if (spec.byminute.length > 0) {

@@ -31,11 +31,29 @@ export type RruleSpec = {
 };
 
 const FREQS: Record<string, Frequency> = {
-  YEARLY: Frequency.YEARLY, MONTHLY: Frequency.MONTHLY, WEEKLY: Frequency.WEEKLY,
-  DAILY: Frequency.DAILY, HOURLY: Frequency.HOURLY, MINUTELY: Frequency.MINUTELY,
+  YEARLY: Frequency.YEARLY,
+  MONTHLY: Frequency.MONTHLY,
+  WEEKLY: Frequency.WEEKLY,
+  DAILY: Frequency.DAILY,
+  HOURLY: Frequency.HOURLY,
+  MINUTELY: Frequency.MINUTELY,
 };
 const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-const PARTS = ["FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYHOUR", "BYMINUTE", "BYSETPOS", "WKST"];
+const PARTS = [
+  "FREQ",
+  "INTERVAL",
+  "COUNT",
+  "UNTIL",
+  "BYMONTH",
+  "BYWEEKNO",
+  "BYYEARDAY",
+  "BYMONTHDAY",
+  "BYDAY",
+  "BYHOUR",
+  "BYMINUTE",
+  "BYSETPOS",
+  "WKST",
+];
 export const MAX_RRULE_COUNT = 10_000;
 /**
  * The largest INTERVAL per frequency: one period spans at most 10,000 years (a longer one
@@ -43,8 +61,12 @@ export const MAX_RRULE_COUNT = 10_000;
  * INTERVAL exceeds 1,000,000. Sub-daily and daily steps are arithmetic, so size costs nothing.
  */
 export const MAX_RRULE_INTERVALS: Readonly<Record<number, number>> = {
-  [Frequency.YEARLY]: 10_000, [Frequency.MONTHLY]: 120_000, [Frequency.WEEKLY]: 520_000,
-  [Frequency.DAILY]: 1_000_000, [Frequency.HOURLY]: 1_000_000, [Frequency.MINUTELY]: 1_000_000,
+  [Frequency.YEARLY]: 10_000,
+  [Frequency.MONTHLY]: 120_000,
+  [Frequency.WEEKLY]: 520_000,
+  [Frequency.DAILY]: 1_000_000,
+  [Frequency.HOURLY]: 1_000_000,
+  [Frequency.MINUTELY]: 1_000_000,
 };
 /** The largest INTERVAL of any frequency. */
 export const MAX_RRULE_INTERVAL = 1_000_000;
@@ -88,7 +110,8 @@ function parseUntil(raw: string): { ms: number; utc: boolean } {
 function parseByDay(raw: string): { weekday: number; n: number | null }[] {
   return raw.split(",").map((item) => {
     const m = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.exec(item);
-    if (!m || m[2] === undefined) throw ruleError(`BYDAY value "${item}" is not a weekday; use MO, TU, WE, TH, FR, SA, SU, optionally numbered (1MO, -1FR)`);
+    if (!m || m[2] === undefined)
+      throw ruleError(`BYDAY value "${item}" is not a weekday; use MO, TU, WE, TH, FR, SA, SU, optionally numbered (1MO, -1FR)`);
     const n = m[1] === undefined ? null : Number(m[1]);
     if (n !== null && (n === 0 || Math.abs(n) > 53)) throw ruleError(`BYDAY value "${item}": the number must be 1-53 or -53 to -1`);
     return { weekday: WEEKDAYS.indexOf(m[2]), n };
@@ -97,8 +120,13 @@ function parseByDay(raw: string): { weekday: number; n: number | null }[] {
 
 /** Splits the text into KEY=VALUE parts, refusing unknown, empty and repeated parts. */
 function splitParts(rule: string): Map<string, string> {
-  if (typeof rule !== "string" || rule.trim() === "") throw ruleError("rule is empty; use e.g. FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0");
-  const text = rule.trim().toUpperCase().replace(/^RRULE:/, "").replace(/;$/, "");
+  if (typeof rule !== "string" || rule.trim() === "")
+    throw ruleError("rule is empty; use e.g. FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0");
+  const text = rule
+    .trim()
+    .toUpperCase()
+    .replace(/^RRULE:/, "")
+    .replace(/;$/, "");
   if (/DTSTART|[\r\n]/.test(text)) throw ruleError("rule must hold only the RRULE parts; give the start as schedule.dtstart");
   const parts = new Map<string, string>();
   for (const part of text.split(";")) {

@@ -8,12 +8,32 @@ const UTC_NAMES = new Set(["UTC", "Etc/UTC"]);
 
 /** Region names suggested for common abbreviations and legacy zone names. */
 const SUGGESTIONS: Record<string, string> = {
-  EST: "America/New_York", EDT: "America/New_York", EST5EDT: "America/New_York", "US/Eastern": "America/New_York",
-  CST: "America/Chicago", CDT: "America/Chicago", CST6CDT: "America/Chicago", "US/Central": "America/Chicago",
-  MST: "America/Denver", MDT: "America/Denver", MST7MDT: "America/Denver", "US/Mountain": "America/Denver",
-  PST: "America/Los_Angeles", PDT: "America/Los_Angeles", PST8PDT: "America/Los_Angeles", "US/Pacific": "America/Los_Angeles",
-  GMT: "UTC or Europe/London", BST: "Europe/London", CET: "Europe/Paris", CEST: "Europe/Paris", MET: "Europe/Paris",
-  EET: "Europe/Athens", WET: "Europe/Lisbon", AEST: "Australia/Sydney", AEDT: "Australia/Sydney", JST: "Asia/Tokyo",
+  EST: "America/New_York",
+  EDT: "America/New_York",
+  EST5EDT: "America/New_York",
+  "US/Eastern": "America/New_York",
+  CST: "America/Chicago",
+  CDT: "America/Chicago",
+  CST6CDT: "America/Chicago",
+  "US/Central": "America/Chicago",
+  MST: "America/Denver",
+  MDT: "America/Denver",
+  MST7MDT: "America/Denver",
+  "US/Mountain": "America/Denver",
+  PST: "America/Los_Angeles",
+  PDT: "America/Los_Angeles",
+  PST8PDT: "America/Los_Angeles",
+  "US/Pacific": "America/Los_Angeles",
+  GMT: "UTC or Europe/London",
+  BST: "Europe/London",
+  CET: "Europe/Paris",
+  CEST: "Europe/Paris",
+  MET: "Europe/Paris",
+  EET: "Europe/Athens",
+  WET: "Europe/Lisbon",
+  AEST: "Australia/Sydney",
+  AEDT: "Australia/Sydney",
+  JST: "Asia/Tokyo",
   IST: "Asia/Kolkata",
 };
 
@@ -23,8 +43,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (f === undefined) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     formatters.set(tz, f);
   }

@@ -23,7 +23,8 @@ function validateDst(dst: Partial<DstPolicy> | undefined): DstPolicy {
   if (dst === undefined || dst === null) return { ...DEFAULT_DST };
   if (typeof dst !== "object") throw invalid("schedule.dst", 'dst must be an object such as {"gap":"shift","repeat":"auto"}');
   const out = { ...DEFAULT_DST, ...dst };
-  if (out.gap !== "shift" && out.gap !== "skip") throw invalid("schedule.dst.gap", `dst.gap "${String(out.gap)}" must be "shift" or "skip"`);
+  if (out.gap !== "shift" && out.gap !== "skip")
+    throw invalid("schedule.dst.gap", `dst.gap "${String(out.gap)}" must be "shift" or "skip"`);
   if (out.repeat !== "auto" && out.repeat !== "first" && out.repeat !== "both") {
     throw invalid("schedule.dst.repeat", `dst.repeat "${String(out.repeat)}" must be "auto", "first" or "both"`);
   }
@@ -42,7 +43,13 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
       const timezone = validateTimezone(s.timezone);
       validateCron(s.expression);
       parseExcept(s.except);
-      const out: Schedule = { kind: "cron", expression: s.expression.trim(), timezone, dst: validateDst(s.dst), ...(s.except?.length && { except: s.except }) };
+      const out: Schedule = {
+        kind: "cron",
+        expression: s.expression.trim(),
+        timezone,
+        dst: validateDst(s.dst),
+        ...(s.except?.length && { except: s.except }),
+      };
       if (nextRunAt(out, now, now) === null) {
         throw new ScheduleError("invalid_cron", "schedule.expression", `cron expression "${out.expression}" does not fire ${HORIZON_TEXT}`);
       }
@@ -55,11 +62,19 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
       parseExcept(s.except);
       parseAlso(s.also);
       const out: Schedule = {
-        kind: "rrule", rule: spec.rule, timezone, dtstart, dst: validateDst(s.dst),
-        ...(s.except?.length && { except: s.except }), ...(s.also?.length && { also: s.also }),
+        kind: "rrule",
+        rule: spec.rule,
+        timezone,
+        dtstart,
+        dst: validateDst(s.dst),
+        ...(s.except?.length && { except: s.except }),
+        ...(s.also?.length && { also: s.also }),
       };
       if (nextRunAt(out, now, now) === null) {
-        throw invalid("schedule.rule", `rule has no occurrence after now ${HORIZON_TEXT} (or ${RRULE_HORIZON_PERIODS} periods of FREQ x INTERVAL, if longer); check COUNT, UNTIL, dtstart and the BY parts`);
+        throw invalid(
+          "schedule.rule",
+          `rule has no occurrence after now ${HORIZON_TEXT} (or ${RRULE_HORIZON_PERIODS} periods of FREQ x INTERVAL, if longer); check COUNT, UNTIL, dtstart and the BY parts`,
+        );
       }
       return out;
     }
@@ -72,7 +87,10 @@ export function validateSchedule(s: Schedule, now: number): Schedule {
     case "delayed": {
       const d = s.delay_seconds;
       if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > MAX_DELAY_SECONDS) {
-        throw invalid("schedule.delay_seconds", `delay_seconds must be a whole number from 1 to ${MAX_DELAY_SECONDS} (one year); got ${String(d)}`);
+        throw invalid(
+          "schedule.delay_seconds",
+          `delay_seconds must be a whole number from 1 to ${MAX_DELAY_SECONDS} (one year); got ${String(d)}`,
+        );
       }
       return { kind: "delayed", delay_seconds: d };
     }

@@ -42,12 +42,21 @@ export async function createApiKey(
 ): Promise<ApiKeyView & { key: string }> {
   const { db, now } = ctx;
   if (!isValidOrgId(p.org)) {
-    throw invalid("validation_failed", "org must be 1-100 characters of letters, digits and . _ : -", [{ path: "org", message: "invalid organization id" }]);
+    throw invalid("validation_failed", "org must be 1-100 characters of letters, digits and . _ : -", [
+      { path: "org", message: "invalid organization id" },
+    ]);
   }
   await ensureOrg(db, p.org, now);
   if (p.project_id) {
-    const project = await db.select().from(projects).where(and(eq(projects.orgId, p.org), eq(projects.id, p.project_id))).get();
-    if (!project) throw new DomainError("invalid", "project_not_found", "Project not found", [{ path: "project_id", message: "no such project in this organization" }]);
+    const project = await db
+      .select()
+      .from(projects)
+      .where(and(eq(projects.orgId, p.org), eq(projects.id, p.project_id)))
+      .get();
+    if (!project)
+      throw new DomainError("invalid", "project_not_found", "Project not found", [
+        { path: "project_id", message: "no such project in this organization" },
+      ]);
   }
   const key = `${API_KEY_PREFIX}${randomSecret(24)}`;
   const row = await db
@@ -82,7 +91,12 @@ export async function listApiKeys(ctx: AdminContext, org?: string): Promise<ApiK
 /** Revokes a key: it stops working at once; its record stays for audit. */
 export async function revokeApiKey(ctx: AdminContext, id: string): Promise<ApiKeyView> {
   const { db, now } = ctx;
-  const row = await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning().get();
+  const row = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning()
+    .get();
   if (row) return view(row);
   const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
   if (!existing) throw notFound("API key");

@@ -116,7 +116,11 @@ function jwtMessage(e: unknown): string {
 }
 
 /** Mints a short-lived HS256 token for an API key's organization and scopes. */
-export async function issueToken(env: Env, identity: Identity, now: number): Promise<{ access_token: string; token_type: "Bearer"; expires_in: number }> {
+export async function issueToken(
+  env: Env,
+  identity: Identity,
+  now: number,
+): Promise<{ access_token: string; token_type: "Bearer"; expires_in: number }> {
   if (!env.JWT_SECRET) throw new DomainError("invalid", "jwt_not_configured", "token exchange needs the JWT_SECRET secret to be set");
   if (identity.kind !== "api_key" || !identity.orgId) {
     throw new DomainError("invalid", "api_key_required", "only an API key can be exchanged for a token");

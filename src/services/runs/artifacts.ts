@@ -15,9 +15,19 @@ export async function listRunArtifacts(ctx: ServiceContext, bucket: R2Bucket, ru
 }
 
 /** One stored object of a run, decrypted when it was encrypted; `artifact_not_found` when absent. */
-export async function readRunArtifact(ctx: ServiceContext, env: Pick<Env, "BACKUPS" | "BACKUP_KEY">, runId: string, name: string): Promise<Artifact> {
+export async function readRunArtifact(
+  ctx: ServiceContext,
+  env: Pick<Env, "BACKUPS" | "BACKUP_KEY">,
+  runId: string,
+  name: string,
+): Promise<Artifact> {
   const run = await getRun(ctx, runId);
   const artifact = await readArtifact(env, ctx.orgId, run.task_id, run.id, name);
-  if (!artifact) throw new DomainError("not_found", "artifact_not_found", `run ${run.id} has no stored artifact named ${JSON.stringify(name)} (never stored, or pruned by retention)`);
+  if (!artifact)
+    throw new DomainError(
+      "not_found",
+      "artifact_not_found",
+      `run ${run.id} has no stored artifact named ${JSON.stringify(name)} (never stored, or pruned by retention)`,
+    );
   return artifact;
 }

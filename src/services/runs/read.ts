@@ -9,7 +9,11 @@ import { getTask } from "../tasks/read";
 import { rowToRun } from "../../db/mappers/runs";
 
 export async function getRun(ctx: ServiceContext, id: string): Promise<Run> {
-  const row = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.orgId))).get();
+  const row = await ctx.db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, id), eq(runs.orgId, ctx.orgId)))
+    .get();
   if (!row) throw notFound("run");
   return rowToRun(row);
 }

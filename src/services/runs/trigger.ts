@@ -42,8 +42,15 @@ export async function enqueueRuns(ctx: ServiceContext, items: NewRun[]): Promise
     const results = await ctx.db.batch(stmts as [(typeof stmts)[number], ...(typeof stmts)[number][]]);
     for (const rows of results) for (const row of rows) created.push(rowToRun(row));
   }
-  await sendRunMessages(ctx.queue, created.map((r) => ({ body: runMessage(r, ctx.orgId) })));
-  await markDispatched(ctx.db, created.map((r) => r.id), ctx.now);
+  await sendRunMessages(
+    ctx.queue,
+    created.map((r) => ({ body: runMessage(r, ctx.orgId) })),
+  );
+  await markDispatched(
+    ctx.db,
+    created.map((r) => r.id),
+    ctx.now,
+  );
   return created.map((r) => ({ ...r, dispatched_at: ctx.now }));
 }
 
@@ -68,7 +75,12 @@ export async function publishEvent(ctx: ServiceContext, name: string, payload: u
     .all();
   return enqueueRuns(
     ctx,
-    waiting.map((t) => ({ taskId: t.id, trigger: "event" as const, scheduledFor: ctx.now, input: { event: name, payload: payload ?? null } })),
+    waiting.map((t) => ({
+      taskId: t.id,
+      trigger: "event" as const,
+      scheduledFor: ctx.now,
+      input: { event: name, payload: payload ?? null },
+    })),
   );
 }
 
@@ -86,13 +98,22 @@ export async function backfill(
   if (task.schedule.kind !== "cron" && task.schedule.kind !== "rrule") {
     throw invalid("not_recurring", `backfill needs a cron or rrule schedule; this task's schedule is ${task.schedule.kind}`);
   }
-  if (!(p.start < p.end)) throw invalid("validation_failed", "start must be before end", [{ path: "start", message: "must be before end" }]);
-  if (p.end > ctx.now) throw invalid("validation_failed", "end must not be in the future: backfill covers past occurrences", [{ path: "end", message: "is in the future" }]);
-  const found = nextOccurrences(task.schedule, p.start - 1, MAX_BACKFILL + 1, task.schedule_anchor_at).filter((o) => !o.skipped && o.at < p.end);
+  if (!(p.start < p.end))
+    throw invalid("validation_failed", "start must be before end", [{ path: "start", message: "must be before end" }]);
+  if (p.end > ctx.now)
+    throw invalid("validation_failed", "end must not be in the future: backfill covers past occurrences", [
+      { path: "end", message: "is in the future" },
+    ]);
+  const found = nextOccurrences(task.schedule, p.start - 1, MAX_BACKFILL + 1, task.schedule_anchor_at).filter(
+    (o) => !o.skipped && o.at < p.end,
+  );
   if (found.length > MAX_BACKFILL) {
     throw invalid("too_many_occurrences", `the window holds more than ${MAX_BACKFILL} occurrences; backfill a shorter window`);
   }
   const input = p.overlap_policy ? { overlap_policy: p.overlap_policy } : undefined;
-  const created = await enqueueRuns(ctx, found.map((o) => ({ taskId, trigger: "backfill" as const, scheduledFor: o.at, input })));
+  const created = await enqueueRuns(
+    ctx,
+    found.map((o) => ({ taskId, trigger: "backfill" as const, scheduledFor: o.at, input })),
+  );
   return { runs: created, occurrences: found.length };
 }

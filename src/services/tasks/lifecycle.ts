@@ -12,7 +12,8 @@ export const MAX_SNOOZE_SECONDS = 604_800;
 
 function assertChangeable(t: Task, verb: string) {
   if (t.status === "canceled") throw conflict("task_canceled", `a canceled task cannot be ${verb}; canceling is final`);
-  if (t.status === "completed") throw conflict("task_completed", `a completed task cannot be ${verb}; give it a new schedule with PATCH to reactivate it`);
+  if (t.status === "completed")
+    throw conflict("task_completed", `a completed task cannot be ${verb}; give it a new schedule with PATCH to reactivate it`);
 }
 
 const activeNext = (ctx: ServiceContext, t: Task, snoozedUntil: number | null) =>
@@ -54,16 +55,25 @@ export async function toggleTask(ctx: ServiceContext, id: string, enabled?: bool
  * Holds the task until `until` (at most a week ahead), then it resumes by itself:
  * the task stays active and its next run is the first occurrence at or after `until`.
  */
-export function snoozeTask(ctx: ServiceContext, id: string, p: { delay_seconds?: number; until?: string; reason?: string | null }): Promise<Task> {
+export function snoozeTask(
+  ctx: ServiceContext,
+  id: string,
+  p: { delay_seconds?: number; until?: string; reason?: string | null },
+): Promise<Task> {
   if ((p.delay_seconds === undefined) === (p.until === undefined)) {
-    throw invalid("validation_failed", "send exactly one of delay_seconds or until", [{ path: "delay_seconds", message: "send exactly one of delay_seconds or until" }]);
+    throw invalid("validation_failed", "send exactly one of delay_seconds or until", [
+      { path: "delay_seconds", message: "send exactly one of delay_seconds or until" },
+    ]);
   }
   let until: number;
   if (p.until !== undefined) {
     until = instantField(p.until, "until");
-    if (until <= ctx.now) throw invalid("validation_failed", "until must be in the future", [{ path: "until", message: "must be in the future" }]);
+    if (until <= ctx.now)
+      throw invalid("validation_failed", "until must be in the future", [{ path: "until", message: "must be in the future" }]);
     if (until - ctx.now > MAX_SNOOZE_SECONDS * 1000) {
-      throw invalid("validation_failed", "a snooze lasts at most one week (604800 seconds)", [{ path: "until", message: "more than one week ahead" }]);
+      throw invalid("validation_failed", "a snooze lasts at most one week (604800 seconds)", [
+        { path: "until", message: "more than one week ahead" },
+      ]);
     }
   } else {
     until = ctx.now + (p.delay_seconds ?? 0) * 1000;

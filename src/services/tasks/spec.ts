@@ -10,7 +10,6 @@ import { withDefaults } from "../../domain/task";
 import { TaskInputSchema } from "../../domain/task-schema";
 import type { ServiceContext } from "../context";
 
-
 /** Runs the schedule maths' validation, mapping its error into the core's. */
 export function checkSchedule(schedule: Schedule, now: number): Schedule {
   try {

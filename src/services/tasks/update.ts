@@ -30,7 +30,14 @@ async function applySpec(ctx: ServiceContext, id: string, build: (t: Task) => Bu
           ? computeNext({ schedule: spec.schedule, status, snoozedUntil, anchor }, ctx.now)
           : { nextRunAt: current.next_run_at };
       return {
-        set: { ...specColumns(spec), status, scheduleAnchorAt: anchor, ...next, snoozedUntil, snoozeReason: snoozedUntil ? current.snooze_reason : null },
+        set: {
+          ...specColumns(spec),
+          status,
+          scheduleAnchorAt: anchor,
+          ...next,
+          snoozedUntil,
+          snoozeReason: snoozedUntil ? current.snooze_reason : null,
+        },
       };
     },
     ifMatch,
@@ -60,6 +67,11 @@ export function patchTask(ctx: ServiceContext, id: string, patch: TaskPatch, ifM
  * `build` saw; a concurrent change makes it run again on fresh data (bounded), so a face's
  * PUT and a concurrent /v1 PATCH of another field both land. `ifMatch` pins a version.
  */
-export function patchTaskWith(ctx: ServiceContext, id: string, build: (current: Task) => TaskPatch | Promise<TaskPatch>, ifMatch?: number): Promise<Task> {
+export function patchTaskWith(
+  ctx: ServiceContext,
+  id: string,
+  build: (current: Task) => TaskPatch | Promise<TaskPatch>,
+  ifMatch?: number,
+): Promise<Task> {
   return applySpec(ctx, id, async (current) => merged(current, await build(current)), ifMatch);
 }

@@ -15,7 +15,11 @@ type TaskColumns = Partial<typeof tasks.$inferInsert>;
 export type Change = { set: TaskColumns; also?: (task: Task) => BatchItem<"sqlite">[] } | null;
 
 export const preconditionFailed = () =>
-  new DomainError("precondition_failed", "precondition_failed", "the task changed since you read it (If-Match does not match its ETag); read it again and retry");
+  new DomainError(
+    "precondition_failed",
+    "precondition_failed",
+    "the task changed since you read it (If-Match does not match its ETag); read it again and retry",
+  );
 
 /**
  * Read–decide–write with optimistic concurrency: the update only applies if the
@@ -38,7 +42,15 @@ export async function mutateTask(
     const update = ctx.db
       .update(tasks)
       .set({ ...change.set, updatedAt: ctx.now, version: sql`${tasks.version} + 1` })
-      .where(and(eq(tasks.id, id), eq(tasks.orgId, ctx.orgId), eq(tasks.version, current.version), eq(tasks.claimSeq, current.claim_seq), isNull(tasks.deletedAt)))
+      .where(
+        and(
+          eq(tasks.id, id),
+          eq(tasks.orgId, ctx.orgId),
+          eq(tasks.version, current.version),
+          eq(tasks.claimSeq, current.claim_seq),
+          isNull(tasks.deletedAt),
+        ),
+      )
       .returning();
     let rows: (typeof tasks.$inferSelect)[];
     try {

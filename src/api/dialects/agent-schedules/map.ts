@@ -112,7 +112,11 @@ function scheduleFor(type: ScheduleType, b: ScheduleBody, now: number, current?:
 }
 
 /** POST → a core workflow task owned by the agent, as of `now` (a past one-time time is due now). */
-export function createInput(agentId: string, b: ScheduleBody & { name: string; type: ScheduleType; callback_id: string }, now: number): TaskInput {
+export function createInput(
+  agentId: string,
+  b: ScheduleBody & { name: string; type: ScheduleType; callback_id: string },
+  now: number,
+): TaskInput {
   return {
     name: coreName(b.name),
     agent_id: agentId,
@@ -128,11 +132,16 @@ export function patchInput(current: Task, b: ScheduleBody, now: number): TaskPat
   const patch: TaskPatch = {};
   if (b.name !== undefined) patch.name = coreName(b.name, current.name);
   if (b.callback_type !== undefined || b.callback_id !== undefined) {
-    patch.parameters = { ...current.parameters, ...(b.callback_type && { callback_type: b.callback_type }), ...(b.callback_id && { callback_id: b.callback_id }) };
+    patch.parameters = {
+      ...current.parameters,
+      ...(b.callback_type && { callback_type: b.callback_type }),
+      ...(b.callback_id && { callback_id: b.callback_id }),
+    };
   }
   const touchesSchedule = [b.type, b.cron_expression, b.next_run, b.delay_seconds, b.timezone].some((v) => v !== undefined);
   if (touchesSchedule) patch.schedule = scheduleFor(b.type ?? (current.schedule.kind as ScheduleType), b, now, current);
-  if (b.status === "completed") throw fieldError("status", "status can be set to active or paused; completed is reached by a one-time schedule that ran");
+  if (b.status === "completed")
+    throw fieldError("status", "status can be set to active or paused; completed is reached by a one-time schedule that ran");
   if (b.status !== undefined) patch.enabled = b.status === "active";
   return patch;
 }
@@ -157,7 +166,10 @@ export function renderScheduleError(c: Context, err: unknown): Response {
   const details = e.details?.map((d) => ({ path: vendorPath(d.path), message: d.message }));
   let error = e.message;
   if (e.kind === "invalid") {
-    const what = e.code === "validation_failed" && details && details.length > 0 ? details.map((d) => `${d.path}: ${d.message}`).join("; ") : e.message;
+    const what =
+      e.code === "validation_failed" && details && details.length > 0
+        ? details.map((d) => `${d.path}: ${d.message}`).join("; ")
+        : e.message;
     error = `Invalid schedule data: ${what}`;
   } else if (e.kind === "not_found") {
     error = e.message === "task not found" || e.message === "schedule not found" ? "Schedule not found" : e.message;

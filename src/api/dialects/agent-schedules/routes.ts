@@ -16,8 +16,21 @@ const fields = {
   name: z.string().trim().min(1).max(MAX_NAME).openapi({ example: "Daily Report" }),
   type: z.enum(SCHEDULE_TYPES),
   cron_expression: z.string().min(1).max(200).nullable().optional().openapi({ description: "type cron: 5 fields", example: "0 9 * * *" }),
-  next_run: z.string().min(1).max(64).nullable().optional().openapi({ description: "type once: ISO-8601 instant with Z or an offset", example: "2024-12-20T15:00:00Z" }),
-  delay_seconds: z.number().int().min(1).max(31_536_000).nullable().optional().openapi({ description: "type delayed: seconds from now", example: 3600 }),
+  next_run: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .openapi({ description: "type once: ISO-8601 instant with Z or an offset", example: "2024-12-20T15:00:00Z" }),
+  delay_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(31_536_000)
+    .nullable()
+    .optional()
+    .openapi({ description: "type delayed: seconds from now", example: 3600 }),
   timezone: z.string().min(1).max(64).optional().openapi({ description: "type cron: IANA zone (an extension; default UTC)" }),
   callback_type: z.literal("workflow").default("workflow"),
   callback_id: z.string().min(1).max(200).openapi({ example: "workflow-456" }),
@@ -53,36 +66,73 @@ const ErrorView = z
   .openapi("AgentScheduleError");
 
 const errors = {
-  ...errorResponsesFor(ErrorView, STATUS_OF, { describe: { invalid: "Invalid schedule data", not_found: "Schedule not found", conflict: "The schedule was canceled elsewhere and cannot change" } }),
+  ...errorResponsesFor(ErrorView, STATUS_OF, {
+    describe: {
+      invalid: "Invalid schedule data",
+      not_found: "Schedule not found",
+      conflict: "The schedule was canceled elsewhere and cannot change",
+    },
+  }),
 };
 
-const AgentParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" }, description: "The agent" }) });
-const BothParams = AgentParam.extend({ scheduleId: z.string().max(100).openapi({ param: { name: "scheduleId", in: "path" } }) });
+const AgentParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" }, description: "The agent" }),
+});
+const BothParams = AgentParam.extend({
+  scheduleId: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "scheduleId", in: "path" } }),
+});
 export const ListQuery = z.object({ status: z.enum(STATUSES).optional(), type: z.enum(SCHEDULE_TYPES).optional() });
 
 const base = "/api/agents/{id}/schedules";
 export const listDef = createRoute({
-  method: "get", path: base, tags, middleware: read, summary: "List the agent's schedules",
+  method: "get",
+  path: base,
+  tags,
+  middleware: read,
+  summary: "List the agent's schedules",
   request: { params: AgentParam, query: ListQuery },
   responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }).openapi("AgentScheduleList"), "The schedules"), ...errors },
 });
 export const createDef = createRoute({
-  method: "post", path: base, tags, middleware: write, summary: "Create a schedule",
+  method: "post",
+  path: base,
+  tags,
+  middleware: write,
+  summary: "Create a schedule",
   request: { params: AgentParam, body: body(CreateBody) },
   responses: { 201: json(ScheduleView, "The schedule"), ...errors },
 });
 export const getDef = createRoute({
-  method: "get", path: `${base}/{scheduleId}`, tags, middleware: read, summary: "Get a schedule with its executions",
+  method: "get",
+  path: `${base}/{scheduleId}`,
+  tags,
+  middleware: read,
+  summary: "Get a schedule with its executions",
   request: { params: BothParams },
   responses: { 200: json(ScheduleDetail, "The schedule"), ...errors },
 });
 export const updateDef = createRoute({
-  method: "put", path: `${base}/{scheduleId}`, tags, middleware: write, summary: "Update a schedule (only the fields sent)",
+  method: "put",
+  path: `${base}/{scheduleId}`,
+  tags,
+  middleware: write,
+  summary: "Update a schedule (only the fields sent)",
   request: { params: BothParams, body: body(UpdateBody) },
   responses: { 200: json(ScheduleView, "The schedule"), ...errors },
 });
 export const deleteDef = createRoute({
-  method: "delete", path: `${base}/{scheduleId}`, tags, middleware: write, summary: "Delete a schedule",
+  method: "delete",
+  path: `${base}/{scheduleId}`,
+  tags,
+  middleware: write,
+  summary: "Delete a schedule",
   request: { params: BothParams },
   responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }).openapi("AgentScheduleDeleted"), "Deleted"), ...errors },
 });

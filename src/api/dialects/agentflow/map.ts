@@ -121,7 +121,12 @@ export const runView = (r: Run) => ({
 });
 
 /** Event names allow letters, digits and `._:-`; a title used as the name has every other run of characters turned into `-`. */
-export const eventNameOf = (title: string) => title.trim().replace(/[^A-Za-z0-9._:-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 200) || "event";
+export const eventNameOf = (title: string) =>
+  title
+    .trim()
+    .replace(/[^A-Za-z0-9._:-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 200) || "event";
 
 function checkTimezone(tz: string): string {
   try {
@@ -163,7 +168,9 @@ const retryOf = (b: AgentflowBody) => ({
 });
 
 /** POST /tasks → the core's create input: a workflow task whose input is the payload. */
-export function createInput(b: Required<Pick<AgentflowBody, "title" | "description" | "schedule_kind" | "payload" | "created_by">> & AgentflowBody): TaskInput {
+export function createInput(
+  b: Required<Pick<AgentflowBody, "title" | "description" | "schedule_kind" | "payload" | "created_by">> & AgentflowBody,
+): TaskInput {
   return {
     name: b.title,
     description: b.description,

@@ -17,13 +17,11 @@ const fields = {
   title: z.string().trim().min(1).max(200).openapi({ example: "Nightly ETL" }),
   description: z.string().max(2000).openapi({ example: "Extracts yesterday's orders and loads the warehouse" }),
   schedule_kind: z.enum(KINDS),
-  schedule_expr: z
-    .string()
-    .min(1)
-    .max(2000)
-    .nullable()
-    .optional()
-    .openapi({ description: "cron: 5 fields; rrule: RRULE (optionally after a DTSTART line); once: ISO instant (local to `timezone` without an offset); event: the event name (default: the title)", example: "0 2 * * *" }),
+  schedule_expr: z.string().min(1).max(2000).nullable().optional().openapi({
+    description:
+      "cron: 5 fields; rrule: RRULE (optionally after a DTSTART line); once: ISO instant (local to `timezone` without an offset); event: the event name (default: the title)",
+    example: "0 2 * * *",
+  }),
   timezone: z.string().min(1).max(64).optional().openapi({ description: "IANA zone, default UTC", example: "Europe/Chisinau" }),
   payload: z.record(z.string(), z.unknown()).openapi({ description: "The pipeline definition; handed to the executor as the run's input" }),
   created_by: z.guid().openapi({ description: "The agent creating the task (UUID)" }),
@@ -74,16 +72,37 @@ const ListView = z
   .object({ tasks: z.array(TaskView), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
   .openapi("AgentflowTaskList");
 const RunView = z
-  .object({ id: z.string().uuid(), task_id: z.string().uuid(), status: z.string(), trigger: z.string(), attempt: z.number().int(), scheduled_for: instant, created_at: instant })
+  .object({
+    id: z.string().uuid(),
+    task_id: z.string().uuid(),
+    status: z.string(),
+    trigger: z.string(),
+    attempt: z.number().int(),
+    scheduled_for: instant,
+    created_at: instant,
+  })
   .openapi("AgentflowRun");
 const ErrorView = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) })
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
   .openapi("AgentflowError");
 
 const errors = {
-  ...errorResponsesFor(ErrorView, STATUS_OF, { describe: { invalid: "Invalid input", not_found: "No such task", conflict: "Duplicate title, or the task is canceled" } }),
+  ...errorResponsesFor(ErrorView, STATUS_OF, {
+    describe: { invalid: "Invalid input", not_found: "No such task", conflict: "Duplicate title, or the task is canceled" },
+  }),
 };
-const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export const ListQuery = z.object({
   status: z.enum(TASK_STATUSES).optional(),
@@ -94,38 +113,66 @@ export const ListQuery = z.object({
 });
 
 export const createRouteDef = createRoute({
-  method: "post", path: "/tasks", tags, middleware: write, summary: "Create a scheduled task",
+  method: "post",
+  path: "/tasks",
+  tags,
+  middleware: write,
+  summary: "Create a scheduled task",
   request: { body: body(CreateBody) },
   responses: { 201: json(TaskView, "The task"), ...errors },
 });
 export const listRouteDef = createRoute({
-  method: "get", path: "/tasks", tags, middleware: read, summary: "List tasks",
+  method: "get",
+  path: "/tasks",
+  tags,
+  middleware: read,
+  summary: "List tasks",
   request: { query: ListQuery },
   responses: { 200: json(ListView, "One page of tasks"), ...errors },
 });
 export const getRouteDef = createRoute({
-  method: "get", path: "/tasks/{id}", tags, middleware: read, summary: "Get a task",
+  method: "get",
+  path: "/tasks/{id}",
+  tags,
+  middleware: read,
+  summary: "Get a task",
   request: { params: IdParam },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
 export const updateRouteDef = createRoute({
-  method: "put", path: "/tasks/{id}", tags, middleware: write, summary: "Update the fields provided",
+  method: "put",
+  path: "/tasks/{id}",
+  tags,
+  middleware: write,
+  summary: "Update the fields provided",
   request: { params: IdParam, body: body(UpdateBody) },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
 export const runNowRouteDef = createRoute({
-  method: "post", path: "/tasks/{id}/run_now", tags, middleware: write, summary: "Run once now, outside the schedule",
+  method: "post",
+  path: "/tasks/{id}/run_now",
+  tags,
+  middleware: write,
+  summary: "Run once now, outside the schedule",
   request: { params: IdParam },
   responses: { 202: json(RunView, "The queued run"), ...errors },
 });
 export const snoozeRouteDef = createRoute({
-  method: "post", path: "/tasks/{id}/snooze", tags, middleware: write, summary: "Delay the next scheduled run",
+  method: "post",
+  path: "/tasks/{id}/snooze",
+  tags,
+  middleware: write,
+  summary: "Delay the next scheduled run",
   request: { params: IdParam, body: body(SnoozeBody) },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
 const action = (verb: "pause" | "resume" | "cancel", summary: string) =>
   createRoute({
-    method: "post", path: `/tasks/{id}/${verb}`, tags, middleware: write, summary,
+    method: "post",
+    path: `/tasks/{id}/${verb}`,
+    tags,
+    middleware: write,
+    summary,
     request: { params: IdParam },
     responses: { 200: json(TaskView, "The task"), ...errors },
   });

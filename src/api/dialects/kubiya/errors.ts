@@ -13,7 +13,10 @@ import { zodHook } from "../../validation";
 export const KubiyaErrorSchema = z
   .object({
     msg: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().openapi({ description: "The fields at fault (400 only)" }),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "The fields at fault (400 only)" }),
   })
   .openapi("KubiyaError");
 

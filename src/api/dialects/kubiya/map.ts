@@ -7,7 +7,10 @@ import type { Task, TaskInput, TaskPatch, TaskStatus } from "../../../domain/tas
 
 // Python clients send None for fields they leave empty: null counts as absent.
 const text = (max: number) => z.string().max(max);
-const opt = (max: number) => text(max).nullish().transform((v) => v ?? undefined);
+const opt = (max: number) =>
+  text(max)
+    .nullish()
+    .transform((v) => v ?? undefined);
 const time = z.string().max(64).nullable().optional().openapi({ example: "2026-12-01T09:00:00", description: "UTC when it has no offset" });
 
 // Kubiya's backend ignores fields it does not know (clients send user_email,
@@ -67,7 +70,14 @@ export const KubiyaTaskSchema = z
 export type KubiyaTask = z.infer<typeof KubiyaTaskSchema>;
 
 /** What this face keeps in the core task's `parameters.context.kubiya` so it round-trips. */
-type Kept = { channel_id?: string; channel_name?: string; selected_agent_name?: string; task_type?: string; user_email?: string; context?: unknown };
+type Kept = {
+  channel_id?: string;
+  channel_name?: string;
+  selected_agent_name?: string;
+  task_type?: string;
+  user_email?: string;
+  context?: unknown;
+};
 
 const DEFAULT_TASK_TYPE = "prompt";
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -82,7 +92,12 @@ function keptOf(t: Task): { kept: Kept; foreign: unknown } {
 const kTime = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 const kTimeOrNull = (ms: number | null) => (ms === null ? null : kTime(ms));
 
-const STATUS: Record<TaskStatus, KubiyaTask["status"]> = { active: "scheduled", paused: "paused", completed: "completed", canceled: "canceled" };
+const STATUS: Record<TaskStatus, KubiyaTask["status"]> = {
+  active: "scheduled",
+  paused: "paused",
+  completed: "completed",
+  canceled: "canceled",
+};
 
 /** Whether this face can show the task: an agent task on a cron or one-time schedule. */
 export const expressible = (t: Task) => t.type === "agent_task" && (t.schedule.kind === "cron" || t.schedule.kind === "once");
@@ -150,11 +165,19 @@ function effective(b: KubiyaIn): Effective {
   if (b.user_email !== undefined) kept.user_email = b.user_email;
   if ("context" in p) kept.context = p.context;
   const cron = b.cron_string !== undefined ? b.cron_string : p.cron_string;
-  return { prompt: b.task_description ?? p.message_text, agent: b.selected_agent ?? p.selected_agent, cron, at: instantOf(b.schedule_time ?? b.scheduled_time), kept };
+  return {
+    prompt: b.task_description ?? p.message_text,
+    agent: b.selected_agent ?? p.selected_agent,
+    cron,
+    at: instantOf(b.schedule_time ?? b.scheduled_time),
+    kept,
+  };
 }
 
 const needTime = () =>
-  invalid("validation_failed", "schedule_time is required for a one-time task (no cron_string)", [{ path: "schedule_time", message: "required when cron_string is empty" }]);
+  invalid("validation_failed", "schedule_time is required for a one-time task (no cron_string)", [
+    { path: "schedule_time", message: "required when cron_string is empty" },
+  ]);
 
 function scheduleOf(cron: string | null | undefined, at: string | undefined, current?: Schedule): Schedule {
   if (cron) return { kind: "cron", expression: cronOf(cron), timezone: current?.kind === "cron" ? current.timezone : "UTC" };
@@ -168,7 +191,9 @@ const nameFor = (prompt: string) => `${prompt.replace(/\s+/g, " ").trim().slice(
 export function toTaskInput(b: KubiyaIn): TaskInput {
   const e = effective(b);
   if (!e.prompt || e.prompt.trim() === "") {
-    throw invalid("validation_failed", "task_description (or parameters.message_text) is required", [{ path: "task_description", message: "required" }]);
+    throw invalid("validation_failed", "task_description (or parameters.message_text) is required", [
+      { path: "task_description", message: "required" },
+    ]);
   }
   return {
     name: nameFor(e.prompt),

@@ -14,9 +14,22 @@ const security = [{ bearer: [] }];
 const BASE = "/api/v1/scheduled_tasks";
 
 const errors = {
-  ...errorResponsesFor(KubiyaErrorSchema, KUBIYA_STATUS, { describe: { invalid: "Bad Request - Invalid schedule format or missing required fields", unauthorized: "Unauthorized - API key is missing or invalid", forbidden: "Forbidden - The API key doesn't have permission to perform this action", not_found: "Not Found - The specified scheduled task was not found", internal: "Internal Server Error" } }),
+  ...errorResponsesFor(KubiyaErrorSchema, KUBIYA_STATUS, {
+    describe: {
+      invalid: "Bad Request - Invalid schedule format or missing required fields",
+      unauthorized: "Unauthorized - API key is missing or invalid",
+      forbidden: "Forbidden - The API key doesn't have permission to perform this action",
+      not_found: "Not Found - The specified scheduled task was not found",
+      internal: "Internal Server Error",
+    },
+  }),
 };
-const TaskIdParam = z.object({ taskId: z.string().max(100).openapi({ param: { name: "taskId", in: "path" } }) });
+const TaskIdParam = z.object({
+  taskId: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "taskId", in: "path" } }),
+});
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(1000).openapi({ description: "At most this many (default 1000)" }),
@@ -24,27 +37,52 @@ export const ListQuery = z.object({
 });
 
 export const listRoute = createRoute({
-  method: "get", path: BASE, tags, security, middleware: read, summary: "List all scheduled tasks (a bare JSON array)",
+  method: "get",
+  path: BASE,
+  tags,
+  security,
+  middleware: read,
+  summary: "List all scheduled tasks (a bare JSON array)",
   request: { query: ListQuery },
   responses: { 200: json(z.array(KubiyaTaskSchema), "The tasks, newest first"), ...errors },
 });
 export const getRoute = createRoute({
-  method: "get", path: `${BASE}/{taskId}`, tags, security, middleware: read, summary: "Get scheduled task details",
+  method: "get",
+  path: `${BASE}/{taskId}`,
+  tags,
+  security,
+  middleware: read,
+  summary: "Get scheduled task details",
   request: { params: TaskIdParam },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
 export const createTaskRoute = createRoute({
-  method: "post", path: BASE, tags, security, middleware: write, summary: "Create a new scheduled task",
+  method: "post",
+  path: BASE,
+  tags,
+  security,
+  middleware: write,
+  summary: "Create a new scheduled task",
   request: { body: body(KubiyaBody) },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
 export const updateRoute = createRoute({
-  method: "put", path: `${BASE}/{taskId}`, tags, security, middleware: write, summary: "Update a scheduled task (fields sent change)",
+  method: "put",
+  path: `${BASE}/{taskId}`,
+  tags,
+  security,
+  middleware: write,
+  summary: "Update a scheduled task (fields sent change)",
   request: { params: TaskIdParam, body: body(KubiyaBody) },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
 export const deleteRoute = createRoute({
-  method: "delete", path: `${BASE}/{taskId}`, tags, security, middleware: write, summary: "Delete a scheduled task",
+  method: "delete",
+  path: `${BASE}/{taskId}`,
+  tags,
+  security,
+  middleware: write,
+  summary: "Delete a scheduled task",
   request: { params: TaskIdParam },
   responses: { 200: { description: "Deleted; no response body" }, ...errors },
 });

@@ -43,7 +43,11 @@ function classify(e: DomainError): Rendered {
     case SHAPE:
       return { status: 422, code: "VALIDATION_ERROR", message: e.message };
     case "invalid_json":
-      return { status: 400, code: "INVALID_REQUEST", message: "Malformed request body: send valid JSON with Content-Type: application/json" };
+      return {
+        status: 400,
+        code: "INVALID_REQUEST",
+        message: "Malformed request body: send valid JSON with Content-Type: application/json",
+      };
     case "unsupported_media_type":
       return { status, code: "INVALID_REQUEST", message: "Send the body as JSON with Content-Type: application/json" };
     case "payload_too_large":
@@ -51,10 +55,19 @@ function classify(e: DomainError): Rendered {
     case "invalid_cron":
       // The seed's troubleshooting text is what NetStacks users search for.
       return /seconds/.test(e.message)
-        ? { status, code: "BAD_REQUEST", message: "Invalid cron expression: NetStacks uses standard 5-field cron format (minute hour day-of-month month day-of-week). Extended expressions with seconds are not supported" }
+        ? {
+            status,
+            code: "BAD_REQUEST",
+            message:
+              "Invalid cron expression: NetStacks uses standard 5-field cron format (minute hour day-of-month month day-of-week). Extended expressions with seconds are not supported",
+          }
         : { status, code: "BAD_REQUEST", message: `Invalid cron expression: ${e.message}` };
     case "invalid_timezone":
-      return { status, code: "BAD_REQUEST", message: `Invalid timezone: ${e.message}. Use a full IANA name such as America/New_York or Europe/London, not an abbreviation like EST or GMT` };
+      return {
+        status,
+        code: "BAD_REQUEST",
+        message: `Invalid timezone: ${e.message}. Use a full IANA name such as America/New_York or Europe/London, not an abbreviation like EST or GMT`,
+      };
     case "name_taken":
       return { status, code: "CONFLICT", message: `${e.message}. Task names must be unique within your organization` };
     case "not_found":
@@ -62,7 +75,8 @@ function classify(e: DomainError): Rendered {
   }
   switch (e.kind) {
     case "unauthorized":
-      if (e.message.startsWith("missing credential")) return { status, code: "UNAUTHORIZED", message: "No authentication token provided: send Authorization: Bearer <token>" };
+      if (e.message.startsWith("missing credential"))
+        return { status, code: "UNAUTHORIZED", message: "No authentication token provided: send Authorization: Bearer <token>" };
       return { status, code: e.message === "token expired" ? "TOKEN_EXPIRED" : "INVALID_TOKEN", message: e.message };
     case "forbidden":
       return { status, code: "FORBIDDEN", message: e.message };
@@ -79,7 +93,10 @@ function classify(e: DomainError): Rendered {
 export function renderNetstacksError(err: unknown, c: Context<AppEnv>): Response {
   const e = toDomainError(err, c.get("requestId") ?? "");
   if (e.code === "internal_error") {
-    return c.json({ error: { code: "INTERNAL_ERROR", message: "An unexpected error occurred; it has been logged", status: 500, details: null } }, 500);
+    return c.json(
+      { error: { code: "INTERNAL_ERROR", message: "An unexpected error occurred; it has been logged", status: 500, details: null } },
+      500,
+    );
   }
   const r = classify(e);
   const first = e.details?.[0];

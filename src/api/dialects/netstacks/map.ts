@@ -36,7 +36,10 @@ export const ScheduleCreateBody = z
   .strictObject({
     ...common,
     task_type: z.enum(NETSTACKS_TYPES),
-    parameters: z.record(z.string(), z.unknown()).optional().openapi({ description: "Type-specific parameters (max_retries/retry_delay_seconds are also read from here)" }),
+    parameters: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Type-specific parameters (max_retries/retry_delay_seconds are also read from here)" }),
   })
   .openapi("NetstacksScheduleInput");
 export const ScheduleUpdateBody = ScheduleCreateBody.partial().extend(readOnly).openapi("NetstacksScheduleUpdate");
@@ -44,7 +47,9 @@ export const ScheduleUpdateBody = ScheduleCreateBody.partial().extend(readOnly).
 export const AgentCreateBody = z
   .strictObject({ ...common, prompt: z.string().min(1).max(20_000).openapi({ description: "What the AI agent does on each run" }) })
   .openapi("NetstacksAgentScheduleInput");
-export const AgentUpdateBody = AgentCreateBody.partial().extend({ ...readOnly, task_type: z.unknown().optional() }).openapi("NetstacksAgentScheduleUpdate");
+export const AgentUpdateBody = AgentCreateBody.partial()
+  .extend({ ...readOnly, task_type: z.unknown().optional() })
+  .openapi("NetstacksAgentScheduleUpdate");
 
 export const ToggleBody = z.strictObject({ enabled: z.boolean().optional() }).openapi("NetstacksToggle");
 
@@ -52,7 +57,10 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "Page size (default 50, at most 200)" }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   task_type: z.enum(NETSTACKS_TYPES).optional(),
-  enabled: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  enabled: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
 });
 
 export const ExecutionSchema = z
@@ -168,7 +176,10 @@ type RetryIn = { max_retries?: number; retry_delay_seconds?: number };
  * The seed's Q&A says retries are set "in the task parameters": numbers found there
  * are lifted out (the core's per-type parameters do not take them); top-level wins.
  */
-export function liftRetry(parameters: Record<string, unknown> | undefined, top: RetryIn): { parameters?: Record<string, unknown>; retry?: Partial<RetryPolicy> } {
+export function liftRetry(
+  parameters: Record<string, unknown> | undefined,
+  top: RetryIn,
+): { parameters?: Record<string, unknown>; retry?: Partial<RetryPolicy> } {
   const found: RetryIn = {};
   let params = parameters;
   if (params) {
@@ -222,7 +233,12 @@ export function toTaskPatch(b: UpdateIn, current: Task, agentFace: boolean): Tas
   if (retry) patch.retry = retry;
   if (b.cron_expression !== undefined || b.timezone !== undefined) {
     const cur = current.schedule as Extract<Schedule, { kind: "cron" }>;
-    patch.schedule = { kind: "cron", expression: b.cron_expression ?? cur.expression, timezone: b.timezone ?? cur.timezone, ...(cur.dst && { dst: cur.dst }) };
+    patch.schedule = {
+      kind: "cron",
+      expression: b.cron_expression ?? cur.expression,
+      timezone: b.timezone ?? cur.timezone,
+      ...(cur.dst && { dst: cur.dst }),
+    };
   }
   if (b.enabled !== undefined) patch.enabled = b.enabled;
   if (b.timeout_seconds !== undefined) patch.timeout_seconds = b.timeout_seconds;

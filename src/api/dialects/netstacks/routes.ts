@@ -1,7 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
 import { NetstacksErrorSchema } from "./errors";
-import { AgentCreateBody, AgentUpdateBody, ListQuery, RunAcceptedSchema, ScheduleCreateBody, ScheduleUpdateBody, TaskListSchema, TaskSchema, ToggleBody } from "./map";
+import {
+  AgentCreateBody,
+  AgentUpdateBody,
+  ListQuery,
+  RunAcceptedSchema,
+  ScheduleCreateBody,
+  ScheduleUpdateBody,
+  TaskListSchema,
+  TaskSchema,
+  ToggleBody,
+} from "./map";
 import { body, errorResponsesFor, json } from "../../openapi";
 import { STATUS_OF } from "../../errors";
 
@@ -13,10 +23,23 @@ const tags = ["Dialect: NetStacks (000)"];
 const security = [{ bearer: [] }];
 
 const errors = {
-  ...errorResponsesFor(NetstacksErrorSchema, STATUS_OF, { describe: { invalid: "BAD_REQUEST (invalid cron, timezone or parameters) or INVALID_REQUEST (malformed JSON)", unauthorized: "UNAUTHORIZED, INVALID_TOKEN or TOKEN_EXPIRED", forbidden: "FORBIDDEN: the token lacks the scope", not_found: "TASK_NOT_FOUND (also another organization's task)", conflict: "CONFLICT: a task with the same name exists" } }),
+  ...errorResponsesFor(NetstacksErrorSchema, STATUS_OF, {
+    describe: {
+      invalid: "BAD_REQUEST (invalid cron, timezone or parameters) or INVALID_REQUEST (malformed JSON)",
+      unauthorized: "UNAUTHORIZED, INVALID_TOKEN or TOKEN_EXPIRED",
+      forbidden: "FORBIDDEN: the token lacks the scope",
+      not_found: "TASK_NOT_FOUND (also another organization's task)",
+      conflict: "CONFLICT: a task with the same name exists",
+    },
+  }),
   422: json(NetstacksErrorSchema, "VALIDATION_ERROR: the body does not have the documented shape"),
 };
-const IdParam = z.object({ id: z.string().max(100).openapi({ param: { name: "id", in: "path" } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {
   const agent = base === "/api/tasks/agent-schedules";
@@ -24,37 +47,72 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
   const one = `${base}/{id}`;
   return {
     create: createRoute({
-      method: "post", path: base, tags, security, middleware: write, summary: `Create a ${what}`,
+      method: "post",
+      path: base,
+      tags,
+      security,
+      middleware: write,
+      summary: `Create a ${what}`,
       request: { body: body(agent ? AgentCreateBody : ScheduleCreateBody) },
       responses: { 201: json(TaskSchema, "Created"), ...errors },
     }),
     list: createRoute({
-      method: "get", path: base, tags, security, middleware: read, summary: `List ${what}s`,
+      method: "get",
+      path: base,
+      tags,
+      security,
+      middleware: read,
+      summary: `List ${what}s`,
       request: { query: ListQuery },
       responses: { 200: json(TaskListSchema, "One page and the total"), ...errors },
     }),
     get: createRoute({
-      method: "get", path: one, tags, security, middleware: read, summary: `Get a ${what} with its execution history`,
+      method: "get",
+      path: one,
+      tags,
+      security,
+      middleware: read,
+      summary: `Get a ${what} with its execution history`,
       request: { params: IdParam },
       responses: { 200: json(TaskSchema, "The task with `executions`"), ...errors },
     }),
     update: createRoute({
-      method: "put", path: one, tags, security, middleware: write, summary: `Update a ${what} (fields sent change, others stay)`,
+      method: "put",
+      path: one,
+      tags,
+      security,
+      middleware: write,
+      summary: `Update a ${what} (fields sent change, others stay)`,
       request: { params: IdParam, body: body(agent ? AgentUpdateBody : ScheduleUpdateBody) },
       responses: { 200: json(TaskSchema, "The task"), ...errors },
     }),
     remove: createRoute({
-      method: "delete", path: one, tags, security, middleware: write, summary: `Delete a ${what}`,
+      method: "delete",
+      path: one,
+      tags,
+      security,
+      middleware: write,
+      summary: `Delete a ${what}`,
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...errors },
     }),
     run: createRoute({
-      method: "post", path: `${one}/run`, tags, security, middleware: write, summary: "Run immediately (in the background)",
+      method: "post",
+      path: `${one}/run`,
+      tags,
+      security,
+      middleware: write,
+      summary: "Run immediately (in the background)",
       request: { params: IdParam },
       responses: { 202: json(RunAcceptedSchema, "The execution, started"), ...errors },
     }),
     toggle: createRoute({
-      method: "post", path: `${one}/toggle`, tags, security, middleware: write, summary: "Enable/disable (`{enabled}`; no body flips)",
+      method: "post",
+      path: `${one}/toggle`,
+      tags,
+      security,
+      middleware: write,
+      summary: "Enable/disable (`{enabled}`; no body flips)",
       request: { params: IdParam, body: body(ToggleBody, false) },
       responses: { 200: json(TaskSchema, "The task"), ...errors },
     }),

@@ -11,14 +11,16 @@ import { zodHook } from "../../validation";
 type Failure = { status: ContentfulStatusCode; error: string };
 
 /** Every problem is about `field` (a body missing many fields is not "a cron problem"). */
-const onlyAbout = (e: DomainError, field: string) => (e.details?.length ?? 0) > 0 && (e.details ?? []).every((d) => d.path.startsWith(field));
+const onlyAbout = (e: DomainError, field: string) =>
+  (e.details?.length ?? 0) > 0 && (e.details ?? []).every((d) => d.path.startsWith(field));
 
 /** The face's statuses: as the core's, but a concurrent edit is a conflict (409) here. */
 export const PLATFORM_STATUS: Record<ErrorKind, ContentfulStatusCode> = { ...STATUS_OF, precondition_failed: 409 };
 
 /** DomainError → the vendor's status and message (the exact strings its reference documents). */
 export function failureOf(e: DomainError): Failure {
-  if (e.code === "invalid_cron" || onlyAbout(e, "schedule.expression") || onlyAbout(e, "cronExpression")) return { status: 400, error: "Invalid cron expression" };
+  if (e.code === "invalid_cron" || onlyAbout(e, "schedule.expression") || onlyAbout(e, "cronExpression"))
+    return { status: 400, error: "Invalid cron expression" };
   if (e.code === "project_not_found") return { status: 400, error: "Project not found" };
   if (e.code === "invalid_timezone" || onlyAbout(e, "schedule.timezone")) return { status: 400, error: `Invalid timezone: ${e.message}` };
   if (e.kind === "not_found") return { status: 404, error: "Task not found" };

@@ -35,7 +35,12 @@ export function expressible(t: Task): t is PlatformTask {
 }
 export const vendorTypeOf = (t: PlatformTask): VendorType => VENDOR_TYPE[t.type] ?? "custom";
 
-export type Config = { healthCheckConfig?: HealthCheckConfigT; backupConfig?: BackupConfigT; containerUpdateConfig?: ContainerUpdateConfigT; customConfig?: CustomConfigT };
+export type Config = {
+  healthCheckConfig?: HealthCheckConfigT;
+  backupConfig?: BackupConfigT;
+  containerUpdateConfig?: ContainerUpdateConfigT;
+  customConfig?: CustomConfigT;
+};
 type FullHealth = Required<HealthCheckConfigT>;
 
 /** The vendor config of a core task, read back from its parameters. */
@@ -61,21 +66,39 @@ export function configOf(t: PlatformTask): Config {
   }
 }
 
-
 export type Mapped = { parameters: Record<string, unknown> };
 
 /**
  * Core parameters for a vendor config. `base` (the current parameters, when neither the
  * type nor the project changes) keeps what only /v1 can set, such as extra targets.
  */
-export function toParameters(type: VendorType, given: Config, current: Config | undefined, project: Project | null, base?: Record<string, unknown>): Mapped {
+export function toParameters(
+  type: VendorType,
+  given: Config,
+  current: Config | undefined,
+  project: Project | null,
+  base?: Record<string, unknown>,
+): Mapped {
   switch (type) {
     case "health-check": {
-      const c: FullHealth = { checkContainers: true, checkConnectivity: true, alertOnFailure: true, ...current?.healthCheckConfig, ...given.healthCheckConfig };
+      const c: FullHealth = {
+        checkContainers: true,
+        checkConnectivity: true,
+        alertOnFailure: true,
+        ...current?.healthCheckConfig,
+        ...given.healthCheckConfig,
+      };
       if (!c.checkConnectivity && !c.checkContainers) {
-        throw invalid("validation_failed", "healthCheckConfig: checkConnectivity or checkContainers must be true: a health check has to check something");
+        throw invalid(
+          "validation_failed",
+          "healthCheckConfig: checkConnectivity or checkContainers must be true: a health check has to check something",
+        );
       }
-      if (!project) throw invalid("validation_failed", "projectId is required for a health check (its url is probed, or a runner labelled with the project checks it)");
+      if (!project)
+        throw invalid(
+          "validation_failed",
+          "projectId is required for a health check (its url is probed, or a runner labelled with the project checks it)",
+        );
       const kept = Array.isArray(base?.targets) && base.targets.length > 0 ? base.targets : undefined;
       // Connectivity: the edge probes the project's url; a project without one (its
       // containers live on its hosts) is checked by the project's runner instead.
@@ -84,7 +107,10 @@ export function toParameters(type: VendorType, given: Config, current: Config | 
       const { runner_connectivity: _old, ...rest } = base ?? {};
       return {
         parameters: {
-          ...rest, targets, check_containers: c.checkContainers, alert_on_failure: c.alertOnFailure,
+          ...rest,
+          targets,
+          check_containers: c.checkContainers,
+          alert_on_failure: c.alertOnFailure,
           ...(c.checkConnectivity && targets.length === 0 && { runner_connectivity: true }),
         },
       };
@@ -167,5 +193,18 @@ export function fullView(t: PlatformTask & { latest_runs: Run[] }, projectName: 
   return { ...head, ...configOf(t), nextRun, lastRun, lastStatus, history: history(t.latest_runs), createdAt };
 }
 
-export const createdView = (t: PlatformTask) => ({ id: t.id, name: t.name, type: vendorTypeOf(t), enabled: t.enabled, nextRun: isoOrNull(t.next_run_at), createdAt: iso(t.created_at) });
-export const updatedView = (t: PlatformTask) => ({ id: t.id, name: t.name, enabled: t.enabled, cronExpression: t.schedule.expression, nextRun: isoOrNull(t.next_run_at) });
+export const createdView = (t: PlatformTask) => ({
+  id: t.id,
+  name: t.name,
+  type: vendorTypeOf(t),
+  enabled: t.enabled,
+  nextRun: isoOrNull(t.next_run_at),
+  createdAt: iso(t.created_at),
+});
+export const updatedView = (t: PlatformTask) => ({
+  id: t.id,
+  name: t.name,
+  enabled: t.enabled,
+  cronExpression: t.schedule.expression,
+  nextRun: isoOrNull(t.next_run_at),
+});

@@ -13,7 +13,10 @@ const instant = z.string().openapi({ format: "date-time", example: "2026-01-20T0
 
 export const HealthCheckConfig = z
   .strictObject({
-    checkContainers: z.boolean().optional().openapi({ description: "Recorded; container checks run through project runners (not at the edge). Default true" }),
+    checkContainers: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Recorded; container checks run through project runners (not at the edge). Default true" }),
     checkConnectivity: z.boolean().optional().openapi({ description: "Probe the project's url from the edge. Must be true. Default true" }),
     alertOnFailure: z.boolean().optional().openapi({ description: "Recorded; a failed check shows as lastStatus failed. Default true" }),
   })
@@ -21,7 +24,9 @@ export const HealthCheckConfig = z
 export const BackupConfig = z
   .strictObject({
     type: z.enum(["full"], { error: 'backupConfig.type must be "full": each run copies the whole source' }).optional(),
-    destination: z.enum(["s3"], { error: 'backupConfig.destination must be "s3": backups are stored in S3-compatible object storage (R2)' }).optional(),
+    destination: z
+      .enum(["s3"], { error: 'backupConfig.destination must be "s3": backups are stored in S3-compatible object storage (R2)' })
+      .optional(),
     encrypt: z.boolean().optional().openapi({ description: "AES-GCM at rest (needs the deployment's BACKUP_KEY). Default false" }),
   })
   .openapi("PlatformBackupConfig");
@@ -45,19 +50,48 @@ const configs = {
   customConfig: CustomConfig.nullable().optional(),
 };
 const name = z.string().trim().min(1).max(200);
-const cron = z.string().min(1).max(200).openapi({ description: "5-field cron: minute hour day-of-month month day-of-week", example: "0 2 * * *" });
+const cron = z
+  .string()
+  .min(1)
+  .max(200)
+  .openapi({ description: "5-field cron: minute hour day-of-month month day-of-week", example: "0 2 * * *" });
 const timezone = z.string().min(1).max(64).openapi({ description: "IANA time zone (default UTC)", example: "America/New_York" });
 const projectId = z.string().min(1).max(100);
 
 export const CreateBody = z
-  .strictObject({ name, enabled: z.boolean().optional(), type: z.enum(VENDOR_TYPES), projectId, cronExpression: cron, timezone: timezone.optional(), ...configs })
+  .strictObject({
+    name,
+    enabled: z.boolean().optional(),
+    type: z.enum(VENDOR_TYPES),
+    projectId,
+    cronExpression: cron,
+    timezone: timezone.optional(),
+    ...configs,
+  })
   .openapi("PlatformTaskCreate");
 export type CreateBodyT = z.infer<typeof CreateBody>;
 
 // A client that PUTs back what it read sends the read-only fields too: they are accepted and ignored.
-const readOnly = { id: z.unknown().optional(), projectName: z.unknown().optional(), nextRun: z.unknown().optional(), lastRun: z.unknown().optional(), lastStatus: z.unknown().optional(), history: z.unknown().optional(), createdAt: z.unknown().optional() };
+const readOnly = {
+  id: z.unknown().optional(),
+  projectName: z.unknown().optional(),
+  nextRun: z.unknown().optional(),
+  lastRun: z.unknown().optional(),
+  lastStatus: z.unknown().optional(),
+  history: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
+};
 export const UpdateBody = z
-  .strictObject({ name: name.optional(), enabled: z.boolean().optional(), type: z.enum(VENDOR_TYPES).optional(), projectId: projectId.optional(), cronExpression: cron.optional(), timezone: timezone.optional(), ...configs, ...readOnly })
+  .strictObject({
+    name: name.optional(),
+    enabled: z.boolean().optional(),
+    type: z.enum(VENDOR_TYPES).optional(),
+    projectId: projectId.optional(),
+    cronExpression: cron.optional(),
+    timezone: timezone.optional(),
+    ...configs,
+    ...readOnly,
+  })
   .openapi("PlatformTaskUpdate");
 export type UpdateBodyT = z.infer<typeof UpdateBody>;
 
@@ -90,27 +124,50 @@ const common = {
   createdAt: instant,
 };
 export const ListItem = z.object(common).openapi("PlatformTaskSummary");
-export const TaskView = z
-  .object({ ...common, ...configs, history: z.array(HistoryEntry) })
-  .openapi("PlatformTask");
+export const TaskView = z.object({ ...common, ...configs, history: z.array(HistoryEntry) }).openapi("PlatformTask");
 export const Created = z
-  .object({ success: z.literal(true), task: z.object({ id: z.string(), name: z.string(), type: z.enum(VENDOR_TYPES), enabled: z.boolean(), nextRun: instant.nullable(), createdAt: instant }) })
+  .object({
+    success: z.literal(true),
+    task: z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.enum(VENDOR_TYPES),
+      enabled: z.boolean(),
+      nextRun: instant.nullable(),
+      createdAt: instant,
+    }),
+  })
   .openapi("PlatformTaskCreated");
 export const Updated = z
-  .object({ success: z.literal(true), task: z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), cronExpression: z.string(), nextRun: instant.nullable() }) })
+  .object({
+    success: z.literal(true),
+    task: z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), cronExpression: z.string(), nextRun: instant.nullable() }),
+  })
   .openapi("PlatformTaskUpdated");
 export const Deleted = z.object({ success: z.literal(true), message: z.literal("Task deleted") }).openapi("PlatformTaskDeleted");
 export const Execution = z
   .object({
     success: z.boolean().openapi({ description: "true when the execution succeeded (or is still running: 202)" }),
     error: z.string().optional(),
-    execution: z.object({ id: z.string(), status: z.enum(["success", "failed", "running"]), duration: z.number().int().nullable().optional(), result: z.unknown().optional() }),
+    execution: z.object({
+      id: z.string(),
+      status: z.enum(["success", "failed", "running"]),
+      duration: z.number().int().nullable().optional(),
+      result: z.unknown().optional(),
+    }),
   })
   .openapi("PlatformExecution");
 export const PlatformError = z.object({ success: z.literal(false), error: z.string() }).openapi("PlatformError");
 
 const errors = {
-  ...errorResponsesFor(PlatformError, PLATFORM_STATUS, { describe: { invalid: "Invalid input, e.g. {success:false, error:\"Invalid cron expression\"} or \"Project not found\"", forbidden: "The credential lacks tasks:read / tasks:write", not_found: "{success:false, error:\"Task not found\"}", conflict: "Conflict (duplicate name, canceled task)" } }),
+  ...errorResponsesFor(PlatformError, PLATFORM_STATUS, {
+    describe: {
+      invalid: 'Invalid input, e.g. {success:false, error:"Invalid cron expression"} or "Project not found"',
+      forbidden: "The credential lacks tasks:read / tasks:write",
+      not_found: '{success:false, error:"Task not found"}',
+      conflict: "Conflict (duplicate name, canceled task)",
+    },
+  }),
 };
 const tags = ["Dialect: container platform (001)"];
 const read = requireScope("tasks:read");
@@ -118,32 +175,56 @@ const write = requireScope("tasks:write");
 const base = "/api/v1/tasks";
 
 export const listRoute = createRoute({
-  method: "get", path: base, tags, middleware: read, summary: "List tasks",
+  method: "get",
+  path: base,
+  tags,
+  middleware: read,
+  summary: "List tasks",
   request: { query: ListQuery },
   responses: { 200: json(z.object({ tasks: z.array(ListItem) }), "The tasks"), ...errors },
 });
 export const createTaskRoute = createRoute({
-  method: "post", path: base, tags, middleware: write, summary: "Create task",
+  method: "post",
+  path: base,
+  tags,
+  middleware: write,
+  summary: "Create task",
   request: { body: body(CreateBody) },
   responses: { 201: json(Created, "The task"), ...errors },
 });
 export const getRoute = createRoute({
-  method: "get", path: `${base}/{id}`, tags, middleware: read, summary: "Get task",
+  method: "get",
+  path: `${base}/{id}`,
+  tags,
+  middleware: read,
+  summary: "Get task",
   request: { params: IdParam },
   responses: { 200: json(TaskView, "The task with its config and history"), ...errors },
 });
 export const updateRoute = createRoute({
-  method: "put", path: `${base}/{id}`, tags, middleware: write, summary: "Update task (only the fields sent change)",
+  method: "put",
+  path: `${base}/{id}`,
+  tags,
+  middleware: write,
+  summary: "Update task (only the fields sent change)",
   request: { params: IdParam, body: body(UpdateBody) },
   responses: { 200: json(Updated, "The task"), ...errors },
 });
 export const deleteRoute = createRoute({
-  method: "delete", path: `${base}/{id}`, tags, middleware: write, summary: "Delete task",
+  method: "delete",
+  path: `${base}/{id}`,
+  tags,
+  middleware: write,
+  summary: "Delete task",
   request: { params: IdParam },
   responses: { 200: json(Deleted, "Deleted"), ...errors },
 });
 export const runRoute = createRoute({
-  method: "post", path: `${base}/{id}/run`, tags, middleware: write, summary: "Run immediately and wait for the execution",
+  method: "post",
+  path: `${base}/{id}/run`,
+  tags,
+  middleware: write,
+  summary: "Run immediately and wait for the execution",
   request: { params: IdParam },
   responses: { 200: json(Execution, "The finished execution"), 202: json(Execution, "Still running at the deadline"), ...errors },
 });

@@ -7,17 +7,29 @@ import { ApiKeyInput, ApiKeyListQuery, ApiKeyListSchema, ApiKeySchema, NewApiKey
 const tags = ["API keys"];
 
 export const createApiKeyRoute = createRoute({
-  method: "post", path: "/v1/api-keys", tags, middleware: [requireAdmin], summary: "Issue an API key (the key is shown once)",
+  method: "post",
+  path: "/v1/api-keys",
+  tags,
+  middleware: [requireAdmin],
+  summary: "Issue an API key (the key is shown once)",
   request: { body: body(ApiKeyInput) },
   responses: { 201: json(NewApiKeySchema, "The key, with its secret shown this once"), ...errorResponses },
 });
 export const listApiKeysRoute = createRoute({
-  method: "get", path: "/v1/api-keys", tags, middleware: [requireAdmin], summary: "List API keys (never their secrets)",
+  method: "get",
+  path: "/v1/api-keys",
+  tags,
+  middleware: [requireAdmin],
+  summary: "List API keys (never their secrets)",
   request: { query: ApiKeyListQuery },
   responses: { 200: json(ApiKeyListSchema, "Keys"), ...errorResponses },
 });
 export const revokeApiKeyRoute = createRoute({
-  method: "delete", path: "/v1/api-keys/{id}", tags, middleware: [requireAdmin], summary: "Revoke an API key",
+  method: "delete",
+  path: "/v1/api-keys/{id}",
+  tags,
+  middleware: [requireAdmin],
+  summary: "Revoke an API key",
   request: { params: IdParam },
   responses: { 200: json(ApiKeySchema, "The revoked key"), ...errorResponses },
 });

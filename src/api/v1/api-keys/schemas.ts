@@ -3,9 +3,15 @@ import { SCOPES } from "../../../domain/identity";
 
 export const ApiKeySchema = z
   .object({
-    id: z.string(), name: z.string(), org: z.string(), scopes: z.array(z.enum(SCOPES)), project_id: z.string().nullable(),
+    id: z.string(),
+    name: z.string(),
+    org: z.string(),
+    scopes: z.array(z.enum(SCOPES)),
+    project_id: z.string().nullable(),
     prefix: z.string().openapi({ description: "First characters of the key, to tell keys apart" }),
-    created_at: z.string(), revoked_at: z.string().nullable(), last_used_at: z.string().nullable(),
+    created_at: z.string(),
+    revoked_at: z.string().nullable(),
+    last_used_at: z.string().nullable(),
   })
   .openapi("ApiKey");
 export const NewApiKeySchema = ApiKeySchema.extend({ key: z.string() }).openapi("NewApiKey");

@@ -3,7 +3,10 @@ import { ErrorSchema, errorResponses, json } from "../schemas";
 import { TokenSchema } from "./schemas";
 
 export const issueTokenRoute = createRoute({
-  method: "post", path: "/v1/auth/token", tags: ["Auth"], summary: "Exchange an API key for a short-lived JWT",
+  method: "post",
+  path: "/v1/auth/token",
+  tags: ["Auth"],
+  summary: "Exchange an API key for a short-lived JWT",
   responses: {
     200: json(TokenSchema, "The token"),
     ...errorResponses,

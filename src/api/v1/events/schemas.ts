@@ -2,7 +2,11 @@ import { z } from "@hono/zod-openapi";
 
 export const EventBody = z
   .strictObject({
-    name: z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only"),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only"),
     payload: z.unknown().optional(),
   })
   .openapi("EventInput");

@@ -9,17 +9,33 @@ const tags = ["Runners"];
 const runner = requireScope("runner");
 
 export const claimRunRoute = createRoute({
-  method: "post", path: "/v1/runners/claim", tags, middleware: runner, summary: "Long-poll for a run to execute on your host",
+  method: "post",
+  path: "/v1/runners/claim",
+  tags,
+  middleware: runner,
+  summary: "Long-poll for a run to execute on your host",
   request: { body: body(ClaimBody) },
-  responses: { 200: json(LeasedRunSchema, "A leased run and its task's parameters"), 204: { description: "Nothing to do within wait_seconds" }, ...errorResponses },
+  responses: {
+    200: json(LeasedRunSchema, "A leased run and its task's parameters"),
+    204: { description: "Nothing to do within wait_seconds" },
+    ...errorResponses,
+  },
 });
 export const heartbeatRunRoute = createRoute({
-  method: "post", path: "/v1/runs/{id}/heartbeat", tags, middleware: runner, summary: "Extend a claimed run's lease",
+  method: "post",
+  path: "/v1/runs/{id}/heartbeat",
+  tags,
+  middleware: runner,
+  summary: "Extend a claimed run's lease",
   request: { params: IdParam, body: body(HeartbeatBody) },
   responses: { 200: json(HeartbeatResultSchema, "Lease extended; stop if cancel is true"), ...errorResponses },
 });
 export const completeRunRoute = createRoute({
-  method: "post", path: "/v1/runs/{id}/complete", tags, middleware: runner, summary: "Report a claimed run's outcome",
+  method: "post",
+  path: "/v1/runs/{id}/complete",
+  tags,
+  middleware: runner,
+  summary: "Report a claimed run's outcome",
   request: { params: IdParam, body: body(CompleteBody) },
   responses: { 200: json(RunSchema, "The recorded run"), ...errorResponses },
 });

@@ -3,7 +3,11 @@ import { RUNNER_CLAIM_TYPES } from "../../../domain/placement";
 import { TASK_TYPES } from "../../../domain/task";
 import { RunSchema, TaskSchema } from "../schemas";
 
-const runnerId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@-]+$/, "letters, digits and . _ : @ - only");
+const runnerId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:@-]+$/, "letters, digits and . _ : @ - only");
 const tail = z.string().max(16_384);
 /** Longest a claim waits for work before answering 204. */
 const MAX_WAIT_SECONDS = 25;
@@ -11,12 +15,14 @@ const MAX_WAIT_SECONDS = 25;
 export const ClaimBody = z
   .strictObject({
     runner_id: runnerId,
-    types: z
-      .array(z.enum(RUNNER_CLAIM_TYPES))
-      .min(1)
-      .max(TASK_TYPES.length)
-      .openapi({ description: "The task types this runner does: custom_script, container_update, backup (backups without URL sources), health_check (container checks)" }),
-    labels: z.record(z.string().max(100), z.string().max(200)).optional().openapi({ description: "`project` restricts the runner to that project's tasks" }),
+    types: z.array(z.enum(RUNNER_CLAIM_TYPES)).min(1).max(TASK_TYPES.length).openapi({
+      description:
+        "The task types this runner does: custom_script, container_update, backup (backups without URL sources), health_check (container checks)",
+    }),
+    labels: z
+      .record(z.string().max(100), z.string().max(200))
+      .optional()
+      .openapi({ description: "`project` restricts the runner to that project's tasks" }),
     wait_seconds: z.number().int().min(0).max(MAX_WAIT_SECONDS).default(MAX_WAIT_SECONDS),
   })
   .openapi("RunnerClaim");

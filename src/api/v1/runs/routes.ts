@@ -8,18 +8,28 @@ const read = [requireScope("tasks:read")];
 const write = [requireScope("tasks:write")];
 
 export const listRunsRoute = createRoute({
-  method: "get", path: "/v1/runs", tags, middleware: read,
+  method: "get",
+  path: "/v1/runs",
+  tags,
+  middleware: read,
   summary: "Runs of every task in the organization, newest first",
   request: { query: OrgRunListQuery },
   responses: { 200: json(RunListSchema, "One page of runs and the total that match"), ...errorResponses },
 });
 export const getRunRoute = createRoute({
-  method: "get", path: "/v1/runs/{id}", tags, middleware: read, summary: "Get a run",
+  method: "get",
+  path: "/v1/runs/{id}",
+  tags,
+  middleware: read,
+  summary: "Get a run",
   request: { params: IdParam },
   responses: { 200: json(RunSchema, "The run"), ...errorResponses },
 });
 export const retryRunRoute = createRoute({
-  method: "post", path: "/v1/runs/{id}/retry", tags, middleware: write,
+  method: "post",
+  path: "/v1/runs/{id}/retry",
+  tags,
+  middleware: write,
   summary: "Re-run a failed, timed-out or canceled run (a new attempt of the same occurrence)",
   request: { params: IdParam },
   responses: { 202: json(RunSchema, "The new, queued run"), ...errorResponses },
@@ -27,13 +37,19 @@ export const retryRunRoute = createRoute({
 
 // A backup run's stored objects: a sub-collection of the run (same tag, same scope).
 export const listRunArtifactsRoute = createRoute({
-  method: "get", path: "/v1/runs/{id}/artifacts", tags, middleware: read,
+  method: "get",
+  path: "/v1/runs/{id}/artifacts",
+  tags,
+  middleware: read,
   summary: "What a backup run stored (absent once retention pruned it)",
   request: { params: IdParam },
   responses: { 200: json(ArtifactListSchema, "The run's stored objects"), ...errorResponses },
 });
 export const getRunArtifactRoute = createRoute({
-  method: "get", path: "/v1/runs/{id}/artifacts/{target}", tags, middleware: read,
+  method: "get",
+  path: "/v1/runs/{id}/artifacts/{target}",
+  tags,
+  middleware: read,
   summary: "Download one stored object of a backup run (decrypted when it was encrypted)",
   request: { params: ArtifactParams },
   responses: {

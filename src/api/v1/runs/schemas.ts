@@ -26,5 +26,8 @@ export const ArtifactSchema = z
   .openapi("Artifact");
 export const ArtifactListSchema = z.object({ artifacts: z.array(ArtifactSchema) }).openapi("ArtifactList");
 export const ArtifactParams = IdParam.extend({
-  target: z.string().max(200).openapi({ param: { name: "target", in: "path" }, description: "The artifact's name, as listed" }),
+  target: z
+    .string()
+    .max(200)
+    .openapi({ param: { name: "target", in: "path" }, description: "The artifact's name, as listed" }),
 });

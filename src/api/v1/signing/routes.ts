@@ -8,12 +8,18 @@ import { RotateBody, SigningSecretsSchema } from "./schemas";
 const tags = ["Signing secrets"];
 
 export const getSigningSecretsRoute = createRoute({
-  method: "get", path: "/v1/signing-secrets", tags, middleware: [requireAdmin],
+  method: "get",
+  path: "/v1/signing-secrets",
+  tags,
+  middleware: [requireAdmin],
   summary: "The organization's signing secrets (admin token with X-Org-Id)",
   responses: { 200: json(SigningSecretsSchema, "Current secret, and next during a rotation"), ...errorResponses },
 });
 export const rotateSigningSecretsRoute = createRoute({
-  method: "post", path: "/v1/signing-secrets/rotate", tags, middleware: [requireAdmin],
+  method: "post",
+  path: "/v1/signing-secrets/rotate",
+  tags,
+  middleware: [requireAdmin],
   summary: "Start a rotation (creates next; idempotent) or, with {complete: true}, finish it",
   request: { body: body(RotateBody, false) },
   responses: { 200: json(SigningSecretsSchema, "The secrets after the change"), ...errorResponses },

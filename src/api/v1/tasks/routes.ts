@@ -18,35 +18,61 @@ import {
 const read = requireScope("tasks:read");
 const write = requireScope("tasks:write");
 const tags = ["Tasks"];
-const ifMatch = z.object({ "if-match": z.string().max(200).optional().openapi({ description: "ETag from a previous read; 412 if the task changed since" }) });
+const ifMatch = z.object({
+  "if-match": z.string().max(200).optional().openapi({ description: "ETag from a previous read; 412 if the task changed since" }),
+});
 
 export const createTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks", tags, middleware: write, summary: "Create a task",
+  method: "post",
+  path: "/v1/tasks",
+  tags,
+  middleware: write,
+  summary: "Create a task",
   request: { body: body(TaskCreateSchema) },
   responses: { 201: json(TaskSchema, "The task"), ...errorResponses },
 });
 export const listTasksRoute = createRoute({
-  method: "get", path: "/v1/tasks", tags, middleware: read, summary: "List tasks",
+  method: "get",
+  path: "/v1/tasks",
+  tags,
+  middleware: read,
+  summary: "List tasks",
   request: { query: TaskListQuery },
   responses: { 200: json(TaskListSchema, "One page of tasks and the total that match"), ...errorResponses },
 });
 export const getTaskRoute = createRoute({
-  method: "get", path: "/v1/tasks/{id}", tags, middleware: read, summary: "Get a task with its latest runs",
+  method: "get",
+  path: "/v1/tasks/{id}",
+  tags,
+  middleware: read,
+  summary: "Get a task with its latest runs",
   request: { params: IdParam },
   responses: { 200: json(TaskSchema, "The task; ETag header for If-Match"), ...errorResponses },
 });
 export const replaceTaskRoute = createRoute({
-  method: "put", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Replace a task",
+  method: "put",
+  path: "/v1/tasks/{id}",
+  tags,
+  middleware: write,
+  summary: "Replace a task",
   request: { params: IdParam, headers: ifMatch, body: body(TaskCreateSchema) },
   responses: { 200: json(TaskSchema, "The task"), 412: json(ErrorSchema, "If-Match does not match"), ...errorResponses },
 });
 export const patchTaskRoute = createRoute({
-  method: "patch", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Change some fields of a task",
+  method: "patch",
+  path: "/v1/tasks/{id}",
+  tags,
+  middleware: write,
+  summary: "Change some fields of a task",
   request: { params: IdParam, headers: ifMatch, body: body(TaskPatchBodySchema) },
   responses: { 200: json(TaskSchema, "The task"), 412: json(ErrorSchema, "If-Match does not match"), ...errorResponses },
 });
 export const deleteTaskRoute = createRoute({
-  method: "delete", path: "/v1/tasks/{id}", tags, middleware: write, summary: "Delete a task",
+  method: "delete",
+  path: "/v1/tasks/{id}",
+  tags,
+  middleware: write,
+  summary: "Delete a task",
   request: { params: IdParam, headers: ifMatch },
   responses: { 204: { description: "Deleted" }, ...errorResponses },
 });
@@ -54,13 +80,21 @@ export const deleteTaskRoute = createRoute({
 /** A state change without a body that answers with the task. */
 const action = (path: string, summary: string) =>
   createRoute({
-    method: "post", path: `/v1/tasks/{id}/${path}`, tags, middleware: write, summary,
+    method: "post",
+    path: `/v1/tasks/{id}/${path}`,
+    tags,
+    middleware: write,
+    summary,
     request: { params: IdParam },
     responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
   });
 
 export const toggleTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks/{id}/toggle", tags, middleware: write, summary: "Enable or disable (without a body: flip)",
+  method: "post",
+  path: "/v1/tasks/{id}/toggle",
+  tags,
+  middleware: write,
+  summary: "Enable or disable (without a body: flip)",
   request: { params: IdParam, body: body(ToggleBody, false) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
@@ -68,27 +102,47 @@ export const pauseTaskRoute = action("pause", "Pause: no scheduled runs until re
 export const resumeTaskRoute = action("resume", "Resume a paused or snoozed task");
 export const cancelTaskRoute = action("cancel", "Cancel for good (queued runs are canceled too)");
 export const snoozeTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks/{id}/snooze", tags, middleware: write, summary: "Hold the task for a while; it resumes by itself",
+  method: "post",
+  path: "/v1/tasks/{id}/snooze",
+  tags,
+  middleware: write,
+  summary: "Hold the task for a while; it resumes by itself",
   request: { params: IdParam, body: body(SnoozeBody) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
 export const skipTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks/{id}/skip", tags, middleware: write, summary: "Skip the next N occurrences",
+  method: "post",
+  path: "/v1/tasks/{id}/skip",
+  tags,
+  middleware: write,
+  summary: "Skip the next N occurrences",
   request: { params: IdParam, body: body(SkipBody) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
 export const runTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks/{id}/run", tags, middleware: write, summary: "Run now, in the background",
+  method: "post",
+  path: "/v1/tasks/{id}/run",
+  tags,
+  middleware: write,
+  summary: "Run now, in the background",
   request: { params: IdParam, body: body(RunBody, false) },
   responses: { 202: json(RunSchema, "The queued run"), ...errorResponses },
 });
 export const backfillTaskRoute = createRoute({
-  method: "post", path: "/v1/tasks/{id}/backfill", tags, middleware: write, summary: "One run per past occurrence in a window (at most 1000)",
+  method: "post",
+  path: "/v1/tasks/{id}/backfill",
+  tags,
+  middleware: write,
+  summary: "One run per past occurrence in a window (at most 1000)",
   request: { params: IdParam, body: body(BackfillBody) },
   responses: { 202: json(BackfillResultSchema, "Runs queued"), ...errorResponses },
 });
 export const listTaskRunsRoute = createRoute({
-  method: "get", path: "/v1/tasks/{id}/runs", tags, middleware: read, summary: "A task's runs, newest first",
+  method: "get",
+  path: "/v1/tasks/{id}/runs",
+  tags,
+  middleware: read,
+  summary: "A task's runs, newest first",
   request: { params: IdParam, query: RunListQuery },
   responses: { 200: json(RunListSchema, "One page of runs"), ...errorResponses },
 });
