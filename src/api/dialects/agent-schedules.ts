@@ -64,7 +64,7 @@ const STATUSES_OF: Record<ScheduleStatus, readonly TaskStatus[]> = {
   completed: ["completed", "canceled"],
 };
 
-agentSchedulesRouter.openapi(r.listDef, async (c) => {
+agentSchedulesRouter.openapi(r.listSchedulesRoute, async (c) => {
   const { id } = c.req.valid("param");
   const q = c.req.valid("query");
   // The seed's list has no paging: the newest MAX_LISTED of the agent's schedules, filtered in SQL.
@@ -79,7 +79,7 @@ agentSchedulesRouter.openapi(r.listDef, async (c) => {
   return c.json({ schedules: tasks.map(toSchedule) }, 200);
 });
 
-agentSchedulesRouter.openapi(r.createDef, async (c) => {
+agentSchedulesRouter.openapi(r.createScheduleRoute, async (c) => {
   const { id } = c.req.valid("param");
   const ctx = await serviceContext(c);
   const task = await createTask(ctx, createInput(id, c.req.valid("json"), ctx.now));
@@ -87,13 +87,13 @@ agentSchedulesRouter.openapi(r.createDef, async (c) => {
   return c.json(toSchedule(task), 201);
 });
 
-agentSchedulesRouter.openapi(r.getDef, async (c) => {
+agentSchedulesRouter.openapi(r.getScheduleRoute, async (c) => {
   const { id, scheduleId } = c.req.valid("param");
   const task = assertOwned(await getTaskWithRuns(await serviceContext(c), scheduleId, EXECUTIONS), id);
   return c.json({ ...toSchedule(task), executions: task.latest_runs.map(toExecution) }, 200);
 });
 
-agentSchedulesRouter.openapi(r.updateDef, async (c) => {
+agentSchedulesRouter.openapi(r.updateScheduleRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id, scheduleId } = c.req.valid("param");
   const b = c.req.valid("json");
@@ -101,7 +101,7 @@ agentSchedulesRouter.openapi(r.updateDef, async (c) => {
   return c.json(toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(assertOwned(current, id), b, ctx.now))), 200);
 });
 
-agentSchedulesRouter.openapi(r.deleteDef, async (c) => {
+agentSchedulesRouter.openapi(r.deleteScheduleRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id, scheduleId } = c.req.valid("param");
   assertOwned(await getTask(ctx, scheduleId), id);

@@ -58,13 +58,13 @@ import { createFace } from "../face";
 export const agentflowFace = createFace({ bases: ["/tasks"], render: renderAgentflowError });
 const agentflowRouter = agentflowFace.router;
 
-agentflowRouter.openapi(r.createRouteDef, async (c) => {
+agentflowRouter.openapi(r.createTaskRoute, async (c) => {
   const task = await createTask(await serviceContext(c), createInput(c.req.valid("json")));
   c.header("Location", `/tasks/${task.id}`);
   return c.json(toAgentflow(task), 201);
 });
 
-agentflowRouter.openapi(r.listRouteDef, async (c) => {
+agentflowRouter.openapi(r.listTasksRoute, async (c) => {
   const q = c.req.valid("query");
   const { tasks, total } = await listTasks(await serviceContext(c), {
     type: "workflow",
@@ -77,12 +77,12 @@ agentflowRouter.openapi(r.listRouteDef, async (c) => {
   return c.json({ tasks: tasks.map(toAgentflow), total, limit: q.limit, offset: q.offset }, 200);
 });
 
-agentflowRouter.openapi(r.getRouteDef, async (c) => {
+agentflowRouter.openapi(r.getTaskRoute, async (c) => {
   const task = assertExpressible(await getTask(await serviceContext(c), c.req.valid("param").id));
   return c.json(toAgentflow(task), 200);
 });
 
-agentflowRouter.openapi(r.updateRouteDef, async (c) => {
+agentflowRouter.openapi(r.updateTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
   const b = c.req.valid("json");
@@ -90,14 +90,14 @@ agentflowRouter.openapi(r.updateRouteDef, async (c) => {
   return c.json(toAgentflow(await patchTaskWith(ctx, id, (current) => patchInput(assertExpressible(current), b))), 200);
 });
 
-agentflowRouter.openapi(r.runNowRouteDef, async (c) => {
+agentflowRouter.openapi(r.runTaskNowRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
   assertExpressible(await getTask(ctx, id));
   return c.json(runView(await runNow(ctx, id)), 202);
 });
 
-agentflowRouter.openapi(r.snoozeRouteDef, async (c) => {
+agentflowRouter.openapi(r.snoozeTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
   assertExpressible(await getTask(ctx, id));
@@ -106,9 +106,9 @@ agentflowRouter.openapi(r.snoozeRouteDef, async (c) => {
 });
 
 const verbs = [
-  [r.pauseRouteDef, pauseTask],
-  [r.resumeRouteDef, resumeTask],
-  [r.cancelRouteDef, cancelTask],
+  [r.pauseTaskRoute, pauseTask],
+  [r.resumeTaskRoute, resumeTask],
+  [r.cancelTaskRoute, cancelTask],
 ] as const;
 for (const [route, verb] of verbs) {
   agentflowRouter.openapi(route, async (c) => {

@@ -73,7 +73,7 @@ function shown(t: Task): Task {
 
 const load = async (ctx: ServiceContext, id: string): Promise<Task> => shown(await getTask(ctx, id));
 
-kubiyaRouter.openapi(r.listRoute, async (c) => {
+kubiyaRouter.openapi(r.listScheduledTasksRoute, async (c) => {
   const q = c.req.valid("query");
   const page = await listTasks(await serviceContext(c), {
     types: ["agent_task"],
@@ -84,21 +84,23 @@ kubiyaRouter.openapi(r.listRoute, async (c) => {
   return c.json(page.tasks.map(kubiyaJson), 200);
 });
 
-kubiyaRouter.openapi(r.getRoute, async (c) => c.json(kubiyaJson(await load(await serviceContext(c), c.req.valid("param").taskId)), 200));
+kubiyaRouter.openapi(r.getScheduledTaskRoute, async (c) =>
+  c.json(kubiyaJson(await load(await serviceContext(c), c.req.valid("param").taskId)), 200),
+);
 
-kubiyaRouter.openapi(r.createTaskRoute, async (c) => {
+kubiyaRouter.openapi(r.createScheduledTaskRoute, async (c) => {
   const task = await createTask(await serviceContext(c), toTaskInput(c.req.valid("json")));
   return c.json(kubiyaJson(task), 200);
 });
 
-kubiyaRouter.openapi(r.updateRoute, async (c) => {
+kubiyaRouter.openapi(r.updateScheduledTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { taskId } = c.req.valid("param");
   const b = c.req.valid("json");
   return c.json(kubiyaJson(await patchTaskWith(ctx, taskId, (current) => toTaskPatch(b, shown(current)))), 200);
 });
 
-kubiyaRouter.openapi(r.deleteRoute, async (c) => {
+kubiyaRouter.openapi(r.deleteScheduledTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { taskId } = c.req.valid("param");
   await load(ctx, taskId);

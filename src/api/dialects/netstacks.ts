@@ -84,7 +84,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   const agent = base === "/api/tasks/agent-schedules";
   const r = faceRoutes(base);
 
-  netstacksRouter.openapi(r.create, async (c) => {
+  netstacksRouter.openapi(r.createTaskRoute, async (c) => {
     const b = c.req.valid("json");
     const input = "prompt" in b ? toTaskInput({ ...b, task_type: "agent_task", parameters: { prompt: b.prompt } }) : toTaskInput(b);
     const task = await createTask(await serviceContext(c), input);
@@ -92,7 +92,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     return c.json(taskJson(task, agent), 201);
   });
 
-  netstacksRouter.openapi(r.list, async (c) => {
+  netstacksRouter.openapi(r.listTasksRoute, async (c) => {
     const q = c.req.valid("query");
     const types = agent ? (["agent_task"] as const) : q.task_type ? [q.task_type] : NETSTACKS_TYPES;
     const page = await listTasks(await serviceContext(c), {
@@ -105,12 +105,12 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     return c.json({ tasks: page.tasks.map((t) => taskJson(t, agent)), total: page.total, limit: q.limit, offset: q.offset }, 200);
   });
 
-  netstacksRouter.openapi(r.get, async (c) => {
+  netstacksRouter.openapi(r.getTaskRoute, async (c) => {
     const task = await load(await serviceContext(c), c.req.valid("param").id, agent, true);
     return c.json(taskJson(task, agent), 200);
   });
 
-  netstacksRouter.openapi(r.update, async (c) => {
+  netstacksRouter.openapi(r.updateTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
     const b = c.req.valid("json");
@@ -118,7 +118,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     return c.json(taskJson(task, agent), 200);
   });
 
-  netstacksRouter.openapi(r.remove, async (c) => {
+  netstacksRouter.openapi(r.deleteTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
     await load(ctx, id, agent);
@@ -126,7 +126,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     return c.body(null, 204);
   });
 
-  netstacksRouter.openapi(r.run, async (c) => {
+  netstacksRouter.openapi(r.runTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
     await load(ctx, id, agent);
@@ -143,7 +143,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     );
   });
 
-  netstacksRouter.openapi(r.toggle, async (c) => {
+  netstacksRouter.openapi(r.toggleTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
     await load(ctx, id, agent);

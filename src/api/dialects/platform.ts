@@ -146,7 +146,7 @@ function assertOnlyConfigOf(type: r.VendorType, cfg: Config) {
     throw new DomainError("invalid", "validation_failed", `${stray.join(", ")} does not apply to a ${type} task; send ${CONFIG_KEY[type]}`);
 }
 
-platformRouter.openapi(r.listRoute, async (c) => {
+platformRouter.openapi(r.listTasksRoute, async (c) => {
   const q = c.req.valid("query");
   const ctx = await serviceContext(c);
   const types: TaskType[] = q.type ? [CORE_TYPE[q.type]] : Object.values(CORE_TYPE);
@@ -179,14 +179,14 @@ platformRouter.openapi(r.createTaskRoute, async (c) => {
   return c.json({ success: true as const, task: createdView(task) }, 201);
 });
 
-platformRouter.openapi(r.getRoute, async (c) => {
+platformRouter.openapi(r.getTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const t = await getTaskWithRuns(ctx, c.req.valid("param").id, 20);
   if (!expressible(t)) throw notFound();
   return c.json(fullView(t, await projectName(ctx, t.project_id)), 200);
 });
 
-platformRouter.openapi(r.updateRoute, async (c) => {
+platformRouter.openapi(r.updateTaskRoute, async (c) => {
   const b = c.req.valid("json");
   const ctx = await serviceContext(c);
   // Built from the task as it is, and redone on fresh data if it changes meanwhile: a
@@ -225,7 +225,7 @@ platformRouter.openapi(r.updateRoute, async (c) => {
   return c.json({ success: true as const, task: updatedView(task) }, 200);
 });
 
-platformRouter.openapi(r.deleteRoute, async (c) => {
+platformRouter.openapi(r.deleteTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const t = await platformTask(ctx, c.req.valid("param").id);
   await deleteTask(ctx, t.id);
@@ -235,7 +235,7 @@ platformRouter.openapi(r.deleteRoute, async (c) => {
 /** Longest a request waits for its execution. */
 const MAX_WAIT_S = 60;
 
-platformRouter.openapi(r.runRoute, async (c) => {
+platformRouter.openapi(r.runTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const task = await platformTask(ctx, c.req.valid("param").id);
   const queued = await runNow(ctx, task.id);

@@ -91,7 +91,7 @@ const BothParams = AgentParam.extend({
 export const ListQuery = z.object({ status: z.enum(STATUSES).optional(), type: z.enum(SCHEDULE_TYPES).optional() });
 
 const base = "/api/agents/{id}/schedules";
-export const listDef = createRoute({
+export const listSchedulesRoute = createRoute({
   method: "get",
   path: base,
   tags,
@@ -100,7 +100,7 @@ export const listDef = createRoute({
   request: { params: AgentParam, query: ListQuery },
   responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }).openapi("AgentScheduleList"), "The schedules"), ...errors },
 });
-export const createDef = createRoute({
+export const createScheduleRoute = createRoute({
   method: "post",
   path: base,
   tags,
@@ -109,7 +109,7 @@ export const createDef = createRoute({
   request: { params: AgentParam, body: body(CreateBody) },
   responses: { 201: json(ScheduleView, "The schedule"), ...errors },
 });
-export const getDef = createRoute({
+export const getScheduleRoute = createRoute({
   method: "get",
   path: `${base}/{scheduleId}`,
   tags,
@@ -118,7 +118,7 @@ export const getDef = createRoute({
   request: { params: BothParams },
   responses: { 200: json(ScheduleDetail, "The schedule"), ...errors },
 });
-export const updateDef = createRoute({
+export const updateScheduleRoute = createRoute({
   method: "put",
   path: `${base}/{scheduleId}`,
   tags,
@@ -127,7 +127,7 @@ export const updateDef = createRoute({
   request: { params: BothParams, body: body(UpdateBody) },
   responses: { 200: json(ScheduleView, "The schedule"), ...errors },
 });
-export const deleteDef = createRoute({
+export const deleteScheduleRoute = createRoute({
   method: "delete",
   path: `${base}/{scheduleId}`,
   tags,

@@ -112,7 +112,7 @@ export const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const createRouteDef = createRoute({
+export const createTaskRoute = createRoute({
   method: "post",
   path: "/tasks",
   tags,
@@ -121,7 +121,7 @@ export const createRouteDef = createRoute({
   request: { body: body(CreateBody) },
   responses: { 201: json(TaskView, "The task"), ...errors },
 });
-export const listRouteDef = createRoute({
+export const listTasksRoute = createRoute({
   method: "get",
   path: "/tasks",
   tags,
@@ -130,7 +130,7 @@ export const listRouteDef = createRoute({
   request: { query: ListQuery },
   responses: { 200: json(ListView, "One page of tasks"), ...errors },
 });
-export const getRouteDef = createRoute({
+export const getTaskRoute = createRoute({
   method: "get",
   path: "/tasks/{id}",
   tags,
@@ -139,7 +139,7 @@ export const getRouteDef = createRoute({
   request: { params: IdParam },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
-export const updateRouteDef = createRoute({
+export const updateTaskRoute = createRoute({
   method: "put",
   path: "/tasks/{id}",
   tags,
@@ -148,7 +148,7 @@ export const updateRouteDef = createRoute({
   request: { params: IdParam, body: body(UpdateBody) },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
-export const runNowRouteDef = createRoute({
+export const runTaskNowRoute = createRoute({
   method: "post",
   path: "/tasks/{id}/run_now",
   tags,
@@ -157,7 +157,7 @@ export const runNowRouteDef = createRoute({
   request: { params: IdParam },
   responses: { 202: json(RunView, "The queued run"), ...errors },
 });
-export const snoozeRouteDef = createRoute({
+export const snoozeTaskRoute = createRoute({
   method: "post",
   path: "/tasks/{id}/snooze",
   tags,
@@ -176,6 +176,6 @@ const action = (verb: "pause" | "resume" | "cancel", summary: string) =>
     request: { params: IdParam },
     responses: { 200: json(TaskView, "The task"), ...errors },
   });
-export const pauseRouteDef = action("pause", "Pause: no scheduled runs until resumed");
-export const resumeRouteDef = action("resume", "Resume a paused (or snoozed) task");
-export const cancelRouteDef = action("cancel", "Cancel for good");
+export const pauseTaskRoute = action("pause", "Pause: no scheduled runs until resumed");
+export const resumeTaskRoute = action("resume", "Resume a paused (or snoozed) task");
+export const cancelTaskRoute = action("cancel", "Cancel for good");

@@ -36,7 +36,7 @@ export const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const listRoute = createRoute({
+export const listScheduledTasksRoute = createRoute({
   method: "get",
   path: BASE,
   tags,
@@ -46,7 +46,7 @@ export const listRoute = createRoute({
   request: { query: ListQuery },
   responses: { 200: json(z.array(KubiyaTaskSchema), "The tasks, newest first"), ...errors },
 });
-export const getRoute = createRoute({
+export const getScheduledTaskRoute = createRoute({
   method: "get",
   path: `${BASE}/{taskId}`,
   tags,
@@ -56,7 +56,7 @@ export const getRoute = createRoute({
   request: { params: TaskIdParam },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
-export const createTaskRoute = createRoute({
+export const createScheduledTaskRoute = createRoute({
   method: "post",
   path: BASE,
   tags,
@@ -66,7 +66,7 @@ export const createTaskRoute = createRoute({
   request: { body: body(KubiyaBody) },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
-export const updateRoute = createRoute({
+export const updateScheduledTaskRoute = createRoute({
   method: "put",
   path: `${BASE}/{taskId}`,
   tags,
@@ -76,7 +76,7 @@ export const updateRoute = createRoute({
   request: { params: TaskIdParam, body: body(KubiyaBody) },
   responses: { 200: json(KubiyaTaskSchema, "The task"), ...errors },
 });
-export const deleteRoute = createRoute({
+export const deleteScheduledTaskRoute = createRoute({
   method: "delete",
   path: `${BASE}/{taskId}`,
   tags,

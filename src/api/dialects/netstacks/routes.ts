@@ -46,7 +46,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
   const what = agent ? "agent schedule" : "scheduled task";
   const one = `${base}/{id}`;
   return {
-    create: createRoute({
+    createTaskRoute: createRoute({
       method: "post",
       path: base,
       tags,
@@ -56,7 +56,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { body: body(agent ? AgentCreateBody : ScheduleCreateBody) },
       responses: { 201: json(TaskSchema, "Created"), ...errors },
     }),
-    list: createRoute({
+    listTasksRoute: createRoute({
       method: "get",
       path: base,
       tags,
@@ -66,7 +66,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { query: ListQuery },
       responses: { 200: json(TaskListSchema, "One page and the total"), ...errors },
     }),
-    get: createRoute({
+    getTaskRoute: createRoute({
       method: "get",
       path: one,
       tags,
@@ -76,7 +76,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { params: IdParam },
       responses: { 200: json(TaskSchema, "The task with `executions`"), ...errors },
     }),
-    update: createRoute({
+    updateTaskRoute: createRoute({
       method: "put",
       path: one,
       tags,
@@ -86,7 +86,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { params: IdParam, body: body(agent ? AgentUpdateBody : ScheduleUpdateBody) },
       responses: { 200: json(TaskSchema, "The task"), ...errors },
     }),
-    remove: createRoute({
+    deleteTaskRoute: createRoute({
       method: "delete",
       path: one,
       tags,
@@ -96,7 +96,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, ...errors },
     }),
-    run: createRoute({
+    runTaskRoute: createRoute({
       method: "post",
       path: `${one}/run`,
       tags,
@@ -106,7 +106,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
       request: { params: IdParam },
       responses: { 202: json(RunAcceptedSchema, "The execution, started"), ...errors },
     }),
-    toggle: createRoute({
+    toggleTaskRoute: createRoute({
       method: "post",
       path: `${one}/toggle`,
       tags,

@@ -174,7 +174,7 @@ const read = requireScope("tasks:read");
 const write = requireScope("tasks:write");
 const base = "/api/v1/tasks";
 
-export const listRoute = createRoute({
+export const listTasksRoute = createRoute({
   method: "get",
   path: base,
   tags,
@@ -192,7 +192,7 @@ export const createTaskRoute = createRoute({
   request: { body: body(CreateBody) },
   responses: { 201: json(Created, "The task"), ...errors },
 });
-export const getRoute = createRoute({
+export const getTaskRoute = createRoute({
   method: "get",
   path: `${base}/{id}`,
   tags,
@@ -201,7 +201,7 @@ export const getRoute = createRoute({
   request: { params: IdParam },
   responses: { 200: json(TaskView, "The task with its config and history"), ...errors },
 });
-export const updateRoute = createRoute({
+export const updateTaskRoute = createRoute({
   method: "put",
   path: `${base}/{id}`,
   tags,
@@ -210,7 +210,7 @@ export const updateRoute = createRoute({
   request: { params: IdParam, body: body(UpdateBody) },
   responses: { 200: json(Updated, "The task"), ...errors },
 });
-export const deleteRoute = createRoute({
+export const deleteTaskRoute = createRoute({
   method: "delete",
   path: `${base}/{id}`,
   tags,
@@ -219,7 +219,7 @@ export const deleteRoute = createRoute({
   request: { params: IdParam },
   responses: { 200: json(Deleted, "Deleted"), ...errors },
 });
-export const runRoute = createRoute({
+export const runTaskRoute = createRoute({
   method: "post",
   path: `${base}/{id}/run`,
   tags,
