@@ -2,6 +2,7 @@ import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import { signatureHeader } from "../executors/signature";
 import { isPrivateTarget } from "../executors/safety";
+import { iso, isoOrNull } from "../domain/time";
 
 /** A receiver gets this long to answer; it never holds up the run's outcome for longer. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
@@ -10,8 +11,6 @@ const ERROR_CAP = 1000;
 
 export type NotifyResult = { url: string; status: number | null; error?: string };
 export type NotifyOptions = { signingSecrets: string[]; allowPrivateTargets: boolean; signal?: AbortSignal };
-
-const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Where a finished run's outcome goes: successes to on_success_url, final failures to on_failure_url. */
 function destination(task: Task, run: Run): { url: string; event: "run.succeeded" | "run.failed" } | null {
@@ -37,7 +36,7 @@ export function outcomeSummary(task: Task, run: Run, event: "run.succeeded" | "r
     attempt: run.attempt,
     final: run.final,
     trigger: run.trigger,
-    scheduled_for: new Date(run.scheduled_for).toISOString(),
+    scheduled_for: iso(run.scheduled_for),
     started_at: isoOrNull(run.started_at),
     finished_at: isoOrNull(run.finished_at),
     duration_ms: run.duration_ms,

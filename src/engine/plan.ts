@@ -2,6 +2,7 @@ import { EXCLUDED_NOTE, nextOccurrences, nextRunAndSkip } from "../domain/schedu
 import type { Occurrence } from "../domain/schedule";
 import type { SkipReason } from "../domain/run";
 import type { Task } from "../domain/task";
+import { iso } from "../domain/time";
 
 /** A tick hands out work due before now + 60 s; the next tick covers the rest. */
 export const HORIZON_MS = 60_000;
@@ -32,8 +33,6 @@ const skipped = (o: Occurrence): Occ =>
   o.note === EXCLUDED_NOTE
     ? { at: o.at, skip: { reason: "excluded", detail: "excluded by the schedule's except list" } }
     : { at: o.at, skip: { reason: "dst", detail: o.note ?? "DST gap" } };
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * What one tick at `now` does with a due task (pure): every occurrence from its

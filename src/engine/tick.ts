@@ -10,6 +10,7 @@ import type { Claimed } from "./claim";
 import { runMessage, sendRunMessages, tickMessage } from "./messages";
 import { HORIZON_MS, planClaim } from "./plan";
 import { sweep } from "./sweep";
+import { iso } from "../domain/time";
 
 const PAGE = 50;
 /** Work one invocation does before handing the rest to a continuation message. */
@@ -55,7 +56,7 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
       // moved those tasks only up to its own horizon, so they may still be due before ours.
       if (results.lost === 0) break;
       if (++contended > MAX_CONTENDED_PAGES) {
-        log("warn", "tick.contended", { now: new Date(now).toISOString(), lost: results.lost });
+        log("warn", "tick.contended", { now: iso(now), lost: results.lost });
         break;
       }
       continue;
@@ -63,12 +64,12 @@ export async function tick(env: Env, now: number, started = Date.now()): Promise
     contended = 0;
     if (Date.now() - started > BUDGET_MS) {
       await env.RUNS.send(tickMessage(now));
-      log("warn", "tick.continued", { now: new Date(now).toISOString(), claimed, queued });
+      log("warn", "tick.continued", { now: iso(now), claimed, queued });
       return { claimed, queued, continued: true };
     }
   }
   const swept = await sweep(env, now);
-  log("info", "tick.finished", { now: new Date(now).toISOString(), claimed, queued, swept });
+  log("info", "tick.finished", { now: iso(now), claimed, queued, swept });
   return { claimed, queued, continued: false };
 }
 
@@ -115,7 +116,7 @@ async function claimPage(
   );
   for (const c of won) {
     for (const r of c.runs.filter((x) => x.status === "skipped")) {
-      log("info", "run.skipped", { task_id: c.task.id, run_id: r.id, scheduled_for: new Date(r.at).toISOString(), reason: r.reason });
+      log("info", "run.skipped", { task_id: c.task.id, run_id: r.id, scheduled_for: iso(r.at), reason: r.reason });
     }
   }
   return { claimed: won.length, queued: messages.length, lost: batches.length - won.length };

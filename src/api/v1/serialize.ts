@@ -2,9 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Run } from "../../domain/run";
 import type { Task } from "../../domain/task";
 import type { RunSchema, TaskSchema } from "./schemas";
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+import { iso, isoOrNull } from "../../domain/time";
 
 export function runJson(r: Run): z.infer<typeof RunSchema> {
   const { dispatched_at, not_before, runner_ready_at, lease_expires_at, ...rest } = r;

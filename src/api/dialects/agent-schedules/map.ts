@@ -7,6 +7,7 @@ import { dueOnce } from "../../../domain/schedule";
 import type { Schedule } from "../../../domain/schedule";
 import type { Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
+import { iso, isoOrNull } from "../../../domain/time";
 
 export const SCHEDULE_TYPES = ["once", "delayed", "cron"] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
@@ -34,7 +35,6 @@ const coreName = (name: string, current?: string) => {
   return `${name} #${keep ?? crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const isTypeOf = (k: Schedule["kind"]): k is ScheduleType => (SCHEDULE_TYPES as readonly string[]).includes(k);
 
 /** A schedule of agent `agentId` as 004 can show it (a workflow task with a once, delayed or cron schedule), else 404. */
@@ -56,15 +56,15 @@ export function toSchedule(t: Task) {
     name: displayName(t.name),
     type: s.kind as ScheduleType,
     cron_expression: s.kind === "cron" ? s.expression : null,
-    next_run: iso(t.next_run_at ?? fallback),
-    last_run: iso(t.last_run_at),
+    next_run: isoOrNull(t.next_run_at ?? fallback),
+    last_run: isoOrNull(t.last_run_at),
     callback_type: p.callback_type ?? "workflow",
     callback_id: p.callback_id ?? "",
     status: statusOf(t),
     delay_seconds: s.kind === "delayed" ? s.delay_seconds : null,
     timezone: s.kind === "cron" ? s.timezone : "UTC",
-    created_at: new Date(t.created_at).toISOString(),
-    updated_at: new Date(t.updated_at).toISOString(),
+    created_at: iso(t.created_at),
+    updated_at: iso(t.updated_at),
   };
 }
 
@@ -79,7 +79,7 @@ const EXEC_STATUS: Record<RunStatus, string> = {
 };
 export const toExecution = (r: Run) => ({
   id: r.id,
-  executed_at: new Date(r.started_at ?? r.scheduled_for).toISOString(),
+  executed_at: iso(r.started_at ?? r.scheduled_for),
   status: EXEC_STATUS[r.status],
 });
 

@@ -7,6 +7,7 @@ import type { Schedule } from "../../../domain/schedule";
 import { ScheduleError, fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";
 import type { Backoff, Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
+import { iso, isoOrNull } from "../../../domain/time";
 
 /** The callback id every 002 pipeline is delivered under: `WORKFLOW_ENDPOINT_URL/pipeline`. */
 export const PIPELINE_CALLBACK_ID = "pipeline";
@@ -56,8 +57,6 @@ export type AgentflowBody = {
   concurrency_key?: string | null;
 };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /** 002 speaks for workflow tasks only: their `parameters.input` is the pipeline definition. */
 export function assertExpressible(t: Task): Task {
   if (t.type !== "workflow") throw notFound("task");
@@ -75,7 +74,7 @@ export function scheduleOf(t: Task): { kind: AgentflowKind; expr: string; timezo
     case "once":
       return { kind: "once", expr: s.at, timezone: "UTC" };
     case "delayed":
-      return { kind: "once", expr: new Date(t.schedule_anchor_at + s.delay_seconds * 1000).toISOString(), timezone: "UTC" };
+      return { kind: "once", expr: iso(t.schedule_anchor_at + s.delay_seconds * 1000), timezone: "UTC" };
     case "event":
       return { kind: "event", expr: s.event, timezone: "UTC" };
   }
@@ -99,13 +98,13 @@ export function toAgentflow(t: Task): AgentflowTask {
     dedupe_window_seconds: t.dedupe_window_seconds,
     concurrency_key: t.concurrency_key,
     status: t.status,
-    next_run_at: iso(t.next_run_at),
-    last_run_at: iso(t.last_run_at),
+    next_run_at: isoOrNull(t.next_run_at),
+    last_run_at: isoOrNull(t.last_run_at),
     last_status: t.last_status,
-    snoozed_until: iso(t.snoozed_until),
+    snoozed_until: isoOrNull(t.snoozed_until),
     snooze_reason: t.snooze_reason,
-    created_at: new Date(t.created_at).toISOString(),
-    updated_at: new Date(t.updated_at).toISOString(),
+    created_at: iso(t.created_at),
+    updated_at: iso(t.updated_at),
   };
 }
 
@@ -116,8 +115,8 @@ export const runView = (r: Run) => ({
   status: r.status,
   trigger: r.trigger,
   attempt: r.attempt,
-  scheduled_for: new Date(r.scheduled_for).toISOString(),
-  created_at: new Date(r.created_at).toISOString(),
+  scheduled_for: iso(r.scheduled_for),
+  created_at: iso(r.created_at),
 });
 
 /** Event names allow letters, digits and `._:-`; a title used as the name has every other run of characters turned into `-`. */

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Run, RunStatus } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
 import type { RetryPolicy, Task, TaskInput, TaskPatch, TaskType } from "../../../domain/task";
+import { isoSeconds } from "../../../domain/time";
 
 // NetStacks request and response shapes, and the translation to and from the core.
 
@@ -111,7 +112,7 @@ export type NsTask = z.infer<typeof TaskSchema>;
 export type NsExecution = z.infer<typeof ExecutionSchema>;
 
 /** Second precision with a bare Z, as in NetStacks' examples. */
-export const nsTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+export const nsTime = isoSeconds;
 const nsTimeOrNull = (ms: number | null) => (ms === null ? null : nsTime(ms));
 
 /** Whether this face can show the task: one of its four types on a cron schedule (agent face: agent tasks only). */

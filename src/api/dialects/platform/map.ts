@@ -4,6 +4,7 @@ import type { Schedule } from "../../../domain/schedule";
 import type { Task, TaskType } from "../../../domain/task";
 import type { Project } from "../../../services/projects";
 import type { BackupConfigT, ContainerUpdateConfigT, CustomConfigT, HealthCheckConfigT, VendorType } from "./schemas";
+import { isoSeconds, isoSecondsOrNull } from "../../../domain/time";
 
 // Vendor task ↔ core task. Pure functions: no I/O, no HTTP.
 
@@ -133,8 +134,6 @@ export function toParameters(
 }
 
 /** The vendor's instants: ISO-8601 UTC to the second, as its reference writes them. */
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export const vendorStatus = (s: string | null): "success" | "failed" | null =>
   s === null ? null : s === "succeeded" ? "success" : "failed";
@@ -161,7 +160,7 @@ export function history(runs: Run[]) {
   return runs
     .filter((r) => r.status === "succeeded" || r.status === "failed" || r.status === "timed_out")
     .map((r) => ({
-      executedAt: iso(r.started_at ?? r.scheduled_for),
+      executedAt: isoSeconds(r.started_at ?? r.scheduled_for),
       status: r.status === "succeeded" ? ("success" as const) : ("failed" as const),
       duration: r.duration_ms,
       result: vendorResult(r.result) ?? null,
@@ -179,10 +178,10 @@ export function summary(t: PlatformTask, projectName: string | null) {
     projectName,
     cronExpression: t.schedule.expression,
     timezone: t.schedule.timezone,
-    nextRun: isoOrNull(t.next_run_at),
-    lastRun: isoOrNull(t.last_run_at),
+    nextRun: isoSecondsOrNull(t.next_run_at),
+    lastRun: isoSecondsOrNull(t.last_run_at),
     lastStatus: vendorStatus(t.last_status),
-    createdAt: iso(t.created_at),
+    createdAt: isoSeconds(t.created_at),
   };
 }
 
@@ -198,13 +197,13 @@ export const createdView = (t: PlatformTask) => ({
   name: t.name,
   type: vendorTypeOf(t),
   enabled: t.enabled,
-  nextRun: isoOrNull(t.next_run_at),
-  createdAt: iso(t.created_at),
+  nextRun: isoSecondsOrNull(t.next_run_at),
+  createdAt: isoSeconds(t.created_at),
 });
 export const updatedView = (t: PlatformTask) => ({
   id: t.id,
   name: t.name,
   enabled: t.enabled,
   cronExpression: t.schedule.expression,
-  nextRun: isoOrNull(t.next_run_at),
+  nextRun: isoSecondsOrNull(t.next_run_at),
 });

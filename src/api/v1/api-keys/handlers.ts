@@ -5,13 +5,13 @@ import { adminContext } from "../../context";
 import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 import type { ApiKeySchema } from "./schemas";
+import { iso, isoOrNull } from "../../../domain/time";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const keyJson = (k: ApiKeyView): z.infer<typeof ApiKeySchema> => ({
   ...k,
-  created_at: new Date(k.created_at).toISOString(),
-  revoked_at: iso(k.revoked_at),
-  last_used_at: iso(k.last_used_at),
+  created_at: iso(k.created_at),
+  revoked_at: isoOrNull(k.revoked_at),
+  last_used_at: isoOrNull(k.last_used_at),
 });
 
 export const createApiKeyHandler: AppRouteHandler<typeof routes.createApiKeyRoute> = async (c) => {

@@ -5,11 +5,12 @@ import { serviceContext } from "../../context";
 import type { AppRouteHandler } from "../../router";
 import type * as routes from "./routes";
 import type { ProjectSchema } from "./schemas";
+import { iso } from "../../../domain/time";
 
 const projectJson = (p: Project): z.infer<typeof ProjectSchema> => ({
   ...p,
-  created_at: new Date(p.created_at).toISOString(),
-  updated_at: new Date(p.updated_at).toISOString(),
+  created_at: iso(p.created_at),
+  updated_at: iso(p.updated_at),
 });
 
 export const createProjectHandler: AppRouteHandler<typeof routes.createProjectRoute> = async (c) =>

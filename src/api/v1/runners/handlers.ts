@@ -3,6 +3,7 @@ import { serviceContext } from "../../context";
 import type { AppRouteHandler } from "../../router";
 import { runJson, taskJson } from "../serialize";
 import type * as routes from "./routes";
+import { iso } from "../../../domain/time";
 
 export const claimRunHandler: AppRouteHandler<typeof routes.claimRunRoute> = async (c) => {
   const b = c.req.valid("json");
@@ -12,7 +13,7 @@ export const claimRunHandler: AppRouteHandler<typeof routes.claimRunRoute> = asy
     {
       run: runJson(claim.run),
       task: taskJson(claim.task),
-      lease_expires_at: new Date(claim.run.lease_expires_at ?? Date.now()).toISOString(),
+      lease_expires_at: iso(claim.run.lease_expires_at ?? Date.now()),
       heartbeat_interval_seconds: HEARTBEAT_SECONDS,
     },
     200,
@@ -22,7 +23,7 @@ export const claimRunHandler: AppRouteHandler<typeof routes.claimRunRoute> = asy
 export const heartbeatRunHandler: AppRouteHandler<typeof routes.heartbeatRunRoute> = async (c) => {
   const { runner_id, ...progress } = c.req.valid("json");
   const r = await heartbeat(await serviceContext(c), c.env, c.req.valid("param").id, runner_id, progress);
-  return c.json({ lease_expires_at: new Date(r.lease_expires_at).toISOString(), cancel: r.cancel }, 200);
+  return c.json({ lease_expires_at: iso(r.lease_expires_at), cancel: r.cancel }, 200);
 };
 
 export const completeRunHandler: AppRouteHandler<typeof routes.completeRunRoute> = async (c) =>
