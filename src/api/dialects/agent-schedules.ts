@@ -45,7 +45,7 @@ import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, getTaskWithRuns, listTasks } from "../../services/tasks/read";
 import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { SCHEDULE_TYPES, assertOwned, createInput, patchInput, renderScheduleError, toExecution, toSchedule } from "./agent-schedules/map";
+import { agentView, createInput, patchInput, renderScheduleError, toExecution, toSchedule } from "./agent-schedules/map";
 import type { ScheduleStatus } from "./agent-schedules/map";
 import * as r from "./agent-schedules/routes";
 import { createFace } from "../face";
@@ -69,9 +69,8 @@ agentSchedulesRouter.openapi(r.listSchedulesRoute, async (c) => {
   const q = c.req.valid("query");
   // The seed's list has no paging: the newest MAX_LISTED of the agent's schedules, filtered in SQL.
   const { tasks } = await listTasks(await serviceContext(c), {
-    type: "workflow",
-    agent_id: id,
-    schedule_kinds: q.type ? [q.type] : SCHEDULE_TYPES,
+    ...agentView(id),
+    ...(q.type && { schedule_kinds: [q.type] }),
     statuses: q.status ? STATUSES_OF[q.status] : undefined,
     limit: MAX_LISTED,
     offset: 0,
@@ -89,7 +88,7 @@ agentSchedulesRouter.openapi(r.createScheduleRoute, async (c) => {
 
 agentSchedulesRouter.openapi(r.getScheduleRoute, async (c) => {
   const { id, scheduleId } = c.req.valid("param");
-  const task = assertOwned(await getTaskWithRuns(await serviceContext(c), scheduleId, EXECUTIONS), id);
+  const task = await getTaskWithRuns(await serviceContext(c), scheduleId, EXECUTIONS, agentView(id));
   return c.json({ ...toSchedule(task), executions: task.latest_runs.map(toExecution) }, 200);
 });
 
@@ -98,13 +97,16 @@ agentSchedulesRouter.openapi(r.updateScheduleRoute, async (c) => {
   const { id, scheduleId } = c.req.valid("param");
   const b = c.req.valid("json");
   // The patch is built from the task as it is (name suffix, callback, schedule), so it is built from the version it applies to.
-  return c.json(toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(assertOwned(current, id), b, ctx.now))), 200);
+  return c.json(
+    toSchedule(await patchTaskWith(ctx, scheduleId, (current) => patchInput(current, b, ctx.now), { view: agentView(id) })),
+    200,
+  );
 });
 
 agentSchedulesRouter.openapi(r.deleteScheduleRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id, scheduleId } = c.req.valid("param");
-  assertOwned(await getTask(ctx, scheduleId), id);
+  await getTask(ctx, scheduleId, agentView(id));
   await deleteTask(ctx, scheduleId);
   return c.json({ id: scheduleId, deleted: true as const }, 200);
 });

@@ -51,7 +51,7 @@ import { cancelTask, pauseTask, resumeTask, snoozeTask } from "../../services/ta
 import { getTask, listTasks } from "../../services/tasks/read";
 import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
-import { assertExpressible, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
+import { AGENTFLOW_VIEW, createInput, patchInput, renderAgentflowError, runView, toAgentflow } from "./agentflow/map";
 import * as r from "./agentflow/routes";
 import { createFace } from "../face";
 
@@ -67,7 +67,7 @@ agentflowRouter.openapi(r.createTaskRoute, async (c) => {
 agentflowRouter.openapi(r.listTasksRoute, async (c) => {
   const q = c.req.valid("query");
   const { tasks, total } = await listTasks(await serviceContext(c), {
-    type: "workflow",
+    ...AGENTFLOW_VIEW,
     status: q.status,
     agent_id: q.created_by,
     schedule_kind: q.schedule_kind,
@@ -78,7 +78,7 @@ agentflowRouter.openapi(r.listTasksRoute, async (c) => {
 });
 
 agentflowRouter.openapi(r.getTaskRoute, async (c) => {
-  const task = assertExpressible(await getTask(await serviceContext(c), c.req.valid("param").id));
+  const task = await getTask(await serviceContext(c), c.req.valid("param").id, AGENTFLOW_VIEW);
   return c.json(toAgentflow(task), 200);
 });
 
@@ -87,20 +87,20 @@ agentflowRouter.openapi(r.updateTaskRoute, async (c) => {
   const { id } = c.req.valid("param");
   const b = c.req.valid("json");
   // The patch merges into the task as it is (schedule and payload), so it is built from the version it applies to.
-  return c.json(toAgentflow(await patchTaskWith(ctx, id, (current) => patchInput(assertExpressible(current), b))), 200);
+  return c.json(toAgentflow(await patchTaskWith(ctx, id, (current) => patchInput(current, b), { view: AGENTFLOW_VIEW })), 200);
 });
 
 agentflowRouter.openapi(r.runTaskNowRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
-  assertExpressible(await getTask(ctx, id));
+  await getTask(ctx, id, AGENTFLOW_VIEW);
   return c.json(runView(await runNow(ctx, id)), 202);
 });
 
 agentflowRouter.openapi(r.snoozeTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { id } = c.req.valid("param");
-  assertExpressible(await getTask(ctx, id));
+  await getTask(ctx, id, AGENTFLOW_VIEW);
   const b = c.req.valid("json");
   return c.json(toAgentflow(await snoozeTask(ctx, id, { delay_seconds: b.delay_seconds, reason: b.reason ?? null })), 200);
 });
@@ -114,7 +114,7 @@ for (const [route, verb] of verbs) {
   agentflowRouter.openapi(route, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
-    assertExpressible(await getTask(ctx, id));
+    await getTask(ctx, id, AGENTFLOW_VIEW);
     return c.json(toAgentflow(await verb(ctx, id)), 200);
   });
 }

@@ -44,9 +44,6 @@
  * - Auth: `Authorization: UserKey <key>` as Kubiya documents; `Bearer` (API key or JWT)
  *   and `X-API-Key` work too.
  */
-import { notFound } from "../../domain/errors";
-import type { Task } from "../../domain/task";
-import type { ServiceContext } from "../../services/context";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask } from "../../services/tasks/lifecycle";
 import { getTask, listTasks } from "../../services/tasks/read";
@@ -54,7 +51,7 @@ import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
 import { kubiyaHook, renderKubiyaError } from "./kubiya/errors";
-import { expressible, kubiyaJson, toTaskInput, toTaskPatch } from "./kubiya/map";
+import { KUBIYA_VIEW, kubiyaJson, toTaskInput, toTaskPatch } from "./kubiya/map";
 import * as r from "./kubiya/routes";
 
 export const kubiyaFace = createFace({
@@ -65,27 +62,14 @@ export const kubiyaFace = createFace({
 });
 const kubiyaRouter = kubiyaFace.router;
 
-/** The task if this face can show it; anything else (another type or schedule kind) is not found here. */
-function shown(t: Task): Task {
-  if (!expressible(t)) throw notFound("task");
-  return t;
-}
-
-const load = async (ctx: ServiceContext, id: string): Promise<Task> => shown(await getTask(ctx, id));
-
 kubiyaRouter.openapi(r.listScheduledTasksRoute, async (c) => {
   const q = c.req.valid("query");
-  const page = await listTasks(await serviceContext(c), {
-    types: ["agent_task"],
-    schedule_kinds: ["cron", "once"],
-    limit: q.limit,
-    offset: q.offset,
-  });
+  const page = await listTasks(await serviceContext(c), { ...KUBIYA_VIEW, limit: q.limit, offset: q.offset });
   return c.json(page.tasks.map(kubiyaJson), 200);
 });
 
 kubiyaRouter.openapi(r.getScheduledTaskRoute, async (c) =>
-  c.json(kubiyaJson(await load(await serviceContext(c), c.req.valid("param").taskId)), 200),
+  c.json(kubiyaJson(await getTask(await serviceContext(c), c.req.valid("param").taskId, KUBIYA_VIEW)), 200),
 );
 
 kubiyaRouter.openapi(r.createScheduledTaskRoute, async (c) => {
@@ -97,13 +81,13 @@ kubiyaRouter.openapi(r.updateScheduledTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { taskId } = c.req.valid("param");
   const b = c.req.valid("json");
-  return c.json(kubiyaJson(await patchTaskWith(ctx, taskId, (current) => toTaskPatch(b, shown(current)))), 200);
+  return c.json(kubiyaJson(await patchTaskWith(ctx, taskId, (current) => toTaskPatch(b, current), { view: KUBIYA_VIEW })), 200);
 });
 
 kubiyaRouter.openapi(r.deleteScheduledTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
   const { taskId } = c.req.valid("param");
-  await load(ctx, taskId);
+  await getTask(ctx, taskId, KUBIYA_VIEW);
   await deleteTask(ctx, taskId);
   return c.body(null, 200);
 });

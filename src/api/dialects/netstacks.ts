@@ -47,9 +47,6 @@
  * - `POST /:id/run` works for disabled tasks too; the 202's `started_at` is when the
  *   execution was accepted. `POST /:id/toggle` answers the task.
  */
-import { notFound } from "../../domain/errors";
-import type { Task } from "../../domain/task";
-import type { ServiceContext } from "../../services/context";
 import { runNow } from "../../services/runs/trigger";
 import { createTask } from "../../services/tasks/create";
 import { deleteTask, toggleTask } from "../../services/tasks/lifecycle";
@@ -58,7 +55,7 @@ import { patchTaskWith } from "../../services/tasks/update";
 import { serviceContext } from "../context";
 import { createFace } from "../face";
 import { netstacksHook, renderNetstacksError } from "./netstacks/errors";
-import { NETSTACKS_TYPES, expressible, nsTime, taskJson, toTaskInput, toTaskPatch } from "./netstacks/map";
+import { netstacksView, nsTime, taskJson, toTaskInput, toTaskPatch } from "./netstacks/map";
 import { faceRoutes } from "./netstacks/routes";
 
 export const netstacksFace = createFace({
@@ -70,18 +67,9 @@ export const netstacksFace = createFace({
 });
 const netstacksRouter = netstacksFace.router;
 
-/** The task if this face can show it; anything else (other types, non-cron, other org) is not found here. */
-function shown<T extends Task>(t: T, agent: boolean): T {
-  if (!expressible(t, agent)) throw notFound("task");
-  return t;
-}
-
-async function load(ctx: ServiceContext, id: string, agent: boolean, withRuns = false): Promise<Task> {
-  return shown(withRuns ? await getTaskWithRuns(ctx, id, 20) : await getTask(ctx, id), agent);
-}
-
 function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {
   const agent = base === "/api/tasks/agent-schedules";
+  const view = netstacksView(agent);
   const r = faceRoutes(base);
 
   netstacksRouter.openapi(r.createTaskRoute, async (c) => {
@@ -94,10 +82,9 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
 
   netstacksRouter.openapi(r.listTasksRoute, async (c) => {
     const q = c.req.valid("query");
-    const types = agent ? (["agent_task"] as const) : q.task_type ? [q.task_type] : NETSTACKS_TYPES;
     const page = await listTasks(await serviceContext(c), {
-      types,
-      schedule_kinds: ["cron"],
+      ...view,
+      ...(!agent && q.task_type && { types: [q.task_type] }),
       enabled: q.enabled,
       limit: q.limit,
       offset: q.offset,
@@ -106,7 +93,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   });
 
   netstacksRouter.openapi(r.getTaskRoute, async (c) => {
-    const task = await load(await serviceContext(c), c.req.valid("param").id, agent, true);
+    const task = await getTaskWithRuns(await serviceContext(c), c.req.valid("param").id, 20, view);
     return c.json(taskJson(task, agent), 200);
   });
 
@@ -114,14 +101,14 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
     const b = c.req.valid("json");
-    const task = await patchTaskWith(ctx, id, (current) => toTaskPatch(b, shown(current, agent), agent));
+    const task = await patchTaskWith(ctx, id, (current) => toTaskPatch(b, current, agent), { view });
     return c.json(taskJson(task, agent), 200);
   });
 
   netstacksRouter.openapi(r.deleteTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
-    await load(ctx, id, agent);
+    await getTask(ctx, id, view);
     await deleteTask(ctx, id);
     return c.body(null, 204);
   });
@@ -129,7 +116,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   netstacksRouter.openapi(r.runTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
-    await load(ctx, id, agent);
+    await getTask(ctx, id, view);
     const run = await runNow(ctx, id);
     return c.json(
       {
@@ -146,7 +133,7 @@ function mountFace(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") 
   netstacksRouter.openapi(r.toggleTaskRoute, async (c) => {
     const ctx = await serviceContext(c);
     const { id } = c.req.valid("param");
-    await load(ctx, id, agent);
+    await getTask(ctx, id, view);
     const enabled = (c.req.valid("json") as { enabled?: boolean } | undefined)?.enabled;
     return c.json(taskJson(await toggleTask(ctx, id, enabled), agent), 200);
   });

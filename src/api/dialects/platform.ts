@@ -56,7 +56,7 @@
  */
 import { DomainError } from "../../domain/errors";
 import { isRunFinished } from "../../domain/run";
-import type { Task, TaskPatch, TaskType } from "../../domain/task";
+import type { Task, TaskPatch } from "../../domain/task";
 import type { ServiceContext } from "../../services/context";
 import { getProject, listProjects } from "../../services/projects";
 import type { Project } from "../../services/projects";
@@ -76,6 +76,7 @@ import {
   CORE_TYPE,
   configOf,
   createdView,
+  PLATFORM_VIEW,
   expressible,
   fullView,
   runError,
@@ -129,7 +130,7 @@ function shown(t: Task): PlatformTask {
 }
 
 /** A task of the caller's organization that this face can express, or 404. */
-const platformTask = async (ctx: ServiceContext, id: string): Promise<PlatformTask> => shown(await getTask(ctx, id));
+const platformTask = async (ctx: ServiceContext, id: string): Promise<PlatformTask> => shown(await getTask(ctx, id, PLATFORM_VIEW));
 
 /** The configs a body sends (null counts as not sent: forms send every field). */
 const given = (b: { [K in keyof Config]?: Config[K] | null }): Config => ({
@@ -149,9 +150,15 @@ function assertOnlyConfigOf(type: r.VendorType, cfg: Config) {
 platformRouter.openapi(r.listTasksRoute, async (c) => {
   const q = c.req.valid("query");
   const ctx = await serviceContext(c);
-  const types: TaskType[] = q.type ? [CORE_TYPE[q.type]] : Object.values(CORE_TYPE);
   const enabled = q.enabled === undefined ? undefined : q.enabled === "true";
-  const page = await listTasks(ctx, { types, schedule_kinds: ["cron"], project_id: q.projectId, enabled, limit: MAX_LISTED, offset: 0 });
+  const page = await listTasks(ctx, {
+    ...PLATFORM_VIEW,
+    ...(q.type && { types: [CORE_TYPE[q.type]] }),
+    project_id: q.projectId,
+    enabled,
+    limit: MAX_LISTED,
+    offset: 0,
+  });
   const tasks = page.tasks.filter(expressible);
   const names = new Map((tasks.length > 0 ? await listProjects(ctx) : []).map((p) => [p.id, p.name]));
   return c.json({ tasks: tasks.map((t) => summary(t, t.project_id === null ? null : (names.get(t.project_id) ?? null))) }, 200);
@@ -181,7 +188,7 @@ platformRouter.openapi(r.createTaskRoute, async (c) => {
 
 platformRouter.openapi(r.getTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
-  const t = await getTaskWithRuns(ctx, c.req.valid("param").id, 20);
+  const t = await getTaskWithRuns(ctx, c.req.valid("param").id, 20, PLATFORM_VIEW);
   if (!expressible(t)) throw notFound();
   return c.json(fullView(t, await projectName(ctx, t.project_id)), 200);
 });

@@ -8,20 +8,42 @@ import { rowToTask } from "../../db/mappers/tasks";
 import { rowToRun } from "../../db/mappers/runs";
 import type { Run } from "../../domain/run";
 
-/** A live (not deleted) task of the caller's organization, or NotFound. */
-export async function getTask(ctx: ServiceContext, id: string): Promise<Task> {
+/**
+ * The tasks a face can show: of these types and schedule kinds (and, for a face whose
+ * tasks belong to an agent, that agent's). A task outside a face's view is "not found" there.
+ */
+export type TaskView = { types?: readonly TaskType[]; schedule_kinds?: readonly ScheduleKind[]; agent_id?: string; what?: string };
+
+export const inView = (t: Task, v: TaskView): boolean =>
+  (!v.types || v.types.includes(t.type)) &&
+  (!v.schedule_kinds || v.schedule_kinds.includes(t.schedule.kind)) &&
+  (!v.agent_id || t.agent_id === v.agent_id);
+
+/** A task seen through `view`: NotFound (naming `view.what`, default "task") when it is outside it. */
+export function inViewOrNotFound<T extends Task>(t: T, view: TaskView | undefined): T {
+  if (view && !inView(t, view)) throw notFound(view.what ?? "task");
+  return t;
+}
+
+/** A live (not deleted) task of the caller's organization (within `view`, if given), or NotFound. */
+export async function getTask(ctx: ServiceContext, id: string, view?: TaskView): Promise<Task> {
   const row = await ctx.db
     .select()
     .from(tasks)
     .where(and(eq(tasks.id, id), eq(tasks.orgId, ctx.orgId), isNull(tasks.deletedAt)))
     .get();
-  if (!row) throw notFound("task");
-  return rowToTask(row);
+  if (!row) throw notFound(view?.what ?? "task");
+  return inViewOrNotFound(rowToTask(row), view);
 }
 
-/** The task with its latest runs, newest first. */
-export async function getTaskWithRuns(ctx: ServiceContext, id: string, runLimit = 10): Promise<Task & { latest_runs: Run[] }> {
-  const task = await getTask(ctx, id);
+/** The task (within `view`, if given) with its latest runs, newest first. */
+export async function getTaskWithRuns(
+  ctx: ServiceContext,
+  id: string,
+  runLimit = 10,
+  view?: TaskView,
+): Promise<Task & { latest_runs: Run[] }> {
+  const task = await getTask(ctx, id, view);
   const latest = await ctx.db
     .select()
     .from(runs)

@@ -3,6 +3,8 @@ import { conflict } from "../../domain/errors";
 import type { ServiceContext } from "../context";
 import { specColumns, taskToSpec } from "../../db/mappers/tasks";
 import { computeNext, resolveSpec } from "./spec";
+import { inViewOrNotFound } from "./read";
+import type { TaskView } from "./read";
 import { mutateTask } from "./write";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -65,13 +67,14 @@ export function patchTask(ctx: ServiceContext, id: string, patch: TaskPatch, ifM
  * A patch built from the task as it is: `build` reads the current task (and may refuse it,
  * e.g. "not found" for a task its face cannot show). The write applies only to the version
  * `build` saw; a concurrent change makes it run again on fresh data (bounded), so a face's
- * PUT and a concurrent /v1 PATCH of another field both land. `ifMatch` pins a version.
+ * PUT and a concurrent /v1 PATCH of another field both land. `ifMatch` pins a version;
+ * a task outside `view` is not found.
  */
 export function patchTaskWith(
   ctx: ServiceContext,
   id: string,
   build: (current: Task) => TaskPatch | Promise<TaskPatch>,
-  ifMatch?: number,
+  o: { ifMatch?: number; view?: TaskView } = {},
 ): Promise<Task> {
-  return applySpec(ctx, id, async (current) => merged(current, await build(current)), ifMatch);
+  return applySpec(ctx, id, async (current) => merged(current, await build(inViewOrNotFound(current, o.view))), o.ifMatch);
 }

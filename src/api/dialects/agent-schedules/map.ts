@@ -1,13 +1,14 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { DomainError, ErrorDetail } from "../../../domain/errors";
-import { invalid, notFound } from "../../../domain/errors";
+import { invalid } from "../../../domain/errors";
 import type { Run, RunStatus } from "../../../domain/run";
 import { dueOnce } from "../../../domain/schedule";
 import type { Schedule } from "../../../domain/schedule";
 import type { Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
 import { iso, isoOrNull } from "../../../domain/time";
+import type { TaskView } from "../../../services/tasks/read";
 
 export const SCHEDULE_TYPES = ["once", "delayed", "cron"] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
@@ -35,13 +36,14 @@ const coreName = (name: string, current?: string) => {
   return `${name} #${keep ?? crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 };
 
-const isTypeOf = (k: Schedule["kind"]): k is ScheduleType => (SCHEDULE_TYPES as readonly string[]).includes(k);
-
 /** A schedule of agent `agentId` as 004 can show it (a workflow task with a once, delayed or cron schedule), else 404. */
-export function assertOwned<T extends Task>(t: T, agentId: string): T {
-  if (t.type !== "workflow" || t.agent_id !== agentId || !isTypeOf(t.schedule.kind)) throw notFound("schedule");
-  return t;
-}
+/** What this face shows under `/api/agents/{id}`: that agent's workflow tasks on a once, delayed or cron schedule. */
+export const agentView = (agentId: string): TaskView => ({
+  types: ["workflow"],
+  schedule_kinds: SCHEDULE_TYPES,
+  agent_id: agentId,
+  what: "schedule",
+});
 
 /** A canceled task (canceled through another face) never runs again: 004 calls that completed. */
 export const statusOf = (t: Task): ScheduleStatus => (t.status === "canceled" ? "completed" : t.status);

@@ -1,13 +1,14 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorDetail } from "../../../domain/errors";
-import { type DomainError, invalid, notFound } from "../../../domain/errors";
+import { type DomainError, invalid } from "../../../domain/errors";
 import type { Run } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
 import { ScheduleError, fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";
 import type { Backoff, Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
 import { iso, isoOrNull } from "../../../domain/time";
+import type { TaskView } from "../../../services/tasks/read";
 
 /** The callback id every 002 pipeline is delivered under: `WORKFLOW_ENDPOINT_URL/pipeline`. */
 export const PIPELINE_CALLBACK_ID = "pipeline";
@@ -58,10 +59,7 @@ export type AgentflowBody = {
 };
 
 /** 002 speaks for workflow tasks only: their `parameters.input` is the pipeline definition. */
-export function assertExpressible(t: Task): Task {
-  if (t.type !== "workflow") throw notFound("task");
-  return t;
-}
+export const AGENTFLOW_VIEW: TaskView = { types: ["workflow"] };
 
 /** A schedule as 002 writes it: a delayed schedule (from /v1 or 004) reads as `once` at its instant. */
 export function scheduleOf(t: Task): { kind: AgentflowKind; expr: string; timezone: string } {

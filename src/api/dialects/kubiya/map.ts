@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { invalid } from "../../../domain/errors";
 import type { Schedule } from "../../../domain/schedule";
 import type { Task, TaskInput, TaskPatch, TaskStatus } from "../../../domain/task";
+import type { TaskView } from "../../../services/tasks/read";
 
 // Kubiya scheduled-task shapes and their translation to and from the core's agent_task.
 
@@ -100,7 +101,8 @@ const STATUS: Record<TaskStatus, KubiyaTask["status"]> = {
 };
 
 /** Whether this face can show the task: an agent task on a cron or one-time schedule. */
-export const expressible = (t: Task) => t.type === "agent_task" && (t.schedule.kind === "cron" || t.schedule.kind === "once");
+/** What this face shows: agent tasks on a cron or one-time schedule. */
+export const KUBIYA_VIEW: TaskView = { types: ["agent_task"], schedule_kinds: ["cron", "once"] };
 
 export function kubiyaJson(t: Task): KubiyaTask {
   const { kept, foreign } = keptOf(t);

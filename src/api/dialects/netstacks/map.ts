@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { Run, RunStatus } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
-import type { RetryPolicy, Task, TaskInput, TaskPatch, TaskType } from "../../../domain/task";
+import type { RetryPolicy, Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { isoSeconds } from "../../../domain/time";
+import type { TaskView } from "../../../services/tasks/read";
 
 // NetStacks request and response shapes, and the translation to and from the core.
 
@@ -115,11 +116,11 @@ export type NsExecution = z.infer<typeof ExecutionSchema>;
 export const nsTime = isoSeconds;
 const nsTimeOrNull = (ms: number | null) => (ms === null ? null : nsTime(ms));
 
-/** Whether this face can show the task: one of its four types on a cron schedule (agent face: agent tasks only). */
-export function expressible(t: Task, agentOnly: boolean): boolean {
-  if (t.schedule.kind !== "cron") return false;
-  return agentOnly ? t.type === "agent_task" : (NETSTACKS_TYPES as readonly TaskType[]).includes(t.type);
-}
+/** What this face shows: one of its four types on a cron schedule (the agent face: agent tasks only). */
+export const netstacksView = (agentOnly: boolean): TaskView => ({
+  types: agentOnly ? ["agent_task"] : NETSTACKS_TYPES,
+  schedule_kinds: ["cron"],
+});
 
 const STATUS: Record<RunStatus, NsExecution["status"]> = {
   queued: "running",

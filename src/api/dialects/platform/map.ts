@@ -5,6 +5,8 @@ import type { Task, TaskType } from "../../../domain/task";
 import type { Project } from "../../../services/projects";
 import type { BackupConfigT, ContainerUpdateConfigT, CustomConfigT, HealthCheckConfigT, VendorType } from "./schemas";
 import { isoSeconds, isoSecondsOrNull } from "../../../domain/time";
+import { inView } from "../../../services/tasks/read";
+import type { TaskView } from "../../../services/tasks/read";
 
 // Vendor task ↔ core task. Pure functions: no I/O, no HTTP.
 
@@ -31,9 +33,11 @@ type CronSchedule = Extract<Schedule, { kind: "cron" }>;
 /** A core task this face can express: one of its four types on a cron schedule. */
 export type PlatformTask = Task & { schedule: CronSchedule };
 
-export function expressible(t: Task): t is PlatformTask {
-  return VENDOR_TYPE[t.type] !== undefined && t.schedule.kind === "cron";
-}
+/** What this face shows: its four types on a cron schedule. */
+export const PLATFORM_VIEW: TaskView = { types: Object.values(CORE_TYPE), schedule_kinds: ["cron"] };
+
+/** Narrows a task read through PLATFORM_VIEW to what the face's views need. */
+export const expressible = (t: Task): t is PlatformTask => inView(t, PLATFORM_VIEW);
 export const vendorTypeOf = (t: PlatformTask): VendorType => VENDOR_TYPE[t.type] ?? "custom";
 
 export type Config = {
