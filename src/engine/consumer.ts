@@ -213,16 +213,21 @@ async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => P
   const controller = new AbortController();
   let canceledByNewer = false;
   const timer = setTimeout(() => controller.abort(new Error("timeout")), task.timeout_seconds * 1000);
-  const poll = setInterval(() => {
-    canceled()
-      .then((yes) => {
-        if (yes && !controller.signal.aborted) {
-          canceledByNewer = true;
-          controller.abort(new Error("canceled"));
-        }
-      })
-      .catch(() => undefined);
-  }, CANCEL_POLL_MS);
+  // Only a newer run under cancel_other cancels a running one: a task with that policy, or
+  // one sharing a concurrency key (whose other tasks may have it), asks its lock each second.
+  const mayBeCanceled = task.overlap_policy === "cancel_other" || task.concurrency_key !== null;
+  const poll = mayBeCanceled
+    ? setInterval(() => {
+        canceled()
+          .then((yes) => {
+            if (yes && !controller.signal.aborted) {
+              canceledByNewer = true;
+              controller.abort(new Error("canceled"));
+            }
+          })
+          .catch(() => undefined);
+      }, CANCEL_POLL_MS)
+    : undefined;
   let outcome: Outcome;
   try {
     outcome = await executor.execute(task, run, {
@@ -235,7 +240,7 @@ async function execute(env: Env, db: Db, task: Task, run: Run, canceled: () => P
     outcome = { status: "failed", error: e instanceof Error ? e.message : String(e) };
   } finally {
     clearTimeout(timer);
-    clearInterval(poll);
+    if (poll !== undefined) clearInterval(poll);
   }
   if (canceledByNewer) return { status: "canceled", reason: "overlap", error: "canceled by a newer run (overlap_policy cancel_other)" };
   return outcome;

@@ -13,7 +13,7 @@ import type { Task } from "../domain/task";
 import type { Env } from "../env";
 import { log, log as writeLog } from "../log";
 import type { Logger } from "../log";
-import { notifyOutcome } from "./notify";
+import { destination, notifyOutcome } from "./notify";
 import { recordHeldOutcome } from "./outcome";
 import type { HeldOutcome } from "./outcome";
 
@@ -37,6 +37,8 @@ export async function writeHeldOutcome(env: Env, runId: string, taskId: string, 
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
 export async function notify(env: Env, db: Db, task: Task, recorded: Run, log: Logger = writeLog): Promise<void> {
+  // Most tasks ask for no notification: then the organization's secrets are not read at all.
+  if (!destination(task, recorded)) return;
   const sent = await notifyOutcome(task, recorded, {
     signingSecrets: await signingSecrets(db, task.org_id),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true",

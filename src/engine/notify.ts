@@ -13,7 +13,8 @@ export type NotifyResult = { url: string; status: number | null; error?: string 
 export type NotifyOptions = { signingSecrets: string[]; allowPrivateTargets: boolean; signal?: AbortSignal };
 
 /** Where a finished run's outcome goes: successes to on_success_url, final failures to on_failure_url. */
-function destination(task: Task, run: Run): { url: string; event: "run.succeeded" | "run.failed" } | null {
+/** Where a recorded run is announced, or null when the task asks for no notification of this outcome. */
+export function destination(task: Task, run: Run): { url: string; event: "run.succeeded" | "run.failed" } | null {
   if (run.status === "succeeded" && task.on_success_url) return { url: task.on_success_url, event: "run.succeeded" };
   // A failure that a retry follows is not an outcome yet: only the last attempt notifies.
   if (run.final && (run.status === "failed" || run.status === "timed_out") && task.on_failure_url) {
