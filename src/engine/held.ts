@@ -11,7 +11,7 @@ import { signingSecrets } from "../db/secrets";
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import type { Env } from "../env";
-import { log, log as writeLog } from "../log";
+import { log } from "../log";
 import type { Logger } from "../log";
 import { destination, notifyOutcome } from "./notify";
 import { recordHeldOutcome } from "./outcome";
@@ -36,7 +36,7 @@ export async function writeHeldOutcome(env: Env, runId: string, taskId: string, 
 }
 
 /** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
-export async function notify(env: Env, db: Db, task: Task, recorded: Run, log: Logger = writeLog): Promise<void> {
+export async function notify(env: Env, db: Db, task: Task, recorded: Run, logger: Logger = log): Promise<void> {
   // Most tasks ask for no notification: then the organization's secrets are not read at all.
   if (!destination(task, recorded)) return;
   const sent = await notifyOutcome(task, recorded, {
@@ -44,5 +44,5 @@ export async function notify(env: Env, db: Db, task: Task, recorded: Run, log: L
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true",
   });
   if (sent)
-    log(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
+    logger(sent.error ? "warn" : "info", "run.notified", { task_id: task.id, run_id: recorded.id, status: sent.status, error: sent.error });
 }

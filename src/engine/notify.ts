@@ -1,7 +1,7 @@
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import { signatureHeader } from "../executors/signature";
-import { isPrivateTarget } from "../executors/safety";
+import { isPrivateTarget, refusedTarget } from "../executors/safety";
 import { iso, isoOrNull } from "../domain/time";
 
 /** A receiver gets this long to answer; it never holds up the run's outcome for longer. */
@@ -63,7 +63,7 @@ export async function notifyOutcome(task: Task, run: Run, opts: NotifyOptions): 
       return {
         url,
         status: null,
-        error: `target ${target.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+        error: refusedTarget(`target ${target.hostname}`),
       };
     }
     const body = JSON.stringify(outcomeSummary(task, run, dest.event));

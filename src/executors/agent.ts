@@ -1,7 +1,7 @@
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import { readCapped } from "./http";
-import { isPrivateTarget } from "./safety";
+import { isPrivateTarget, refusedTarget } from "./safety";
 import type { ExecContext, Executor, Outcome } from "./types";
 import { retryAfterSeconds } from "./http";
 import { parseBody } from "./workflow";
@@ -64,7 +64,7 @@ async function viaEndpoint(
   if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
     return {
       status: "failed",
-      error: `agent endpoint ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+      error: refusedTarget(`agent endpoint ${url.hostname}`),
       permanent: true,
     };
   }

@@ -1,6 +1,6 @@
 import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
-import { isPrivateTarget } from "./safety";
+import { isPrivateTarget, refusedTarget } from "./safety";
 import { signatureHeader } from "./signature";
 import type { ExecContext, Executor, Outcome } from "./types";
 
@@ -50,7 +50,7 @@ export const httpExecutor: Executor = {
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
       return {
         status: "failed",
-        error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+        error: refusedTarget(`target ${url.hostname}`),
         permanent: true,
       };
     }

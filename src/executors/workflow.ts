@@ -3,7 +3,7 @@ import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import { readCapped, retryAfterSeconds } from "./http";
 import { signatureHeader } from "./signature";
-import { isPrivateTarget } from "./safety";
+import { isPrivateTarget, refusedTarget } from "./safety";
 import type { ExecContext, Executor, Outcome } from "./types";
 
 type Params = { callback_type: "workflow" | "webhook"; callback_id: string; url?: string; input?: unknown };
@@ -42,7 +42,7 @@ export const workflowExecutor: Executor = {
     if (!ctx.allowPrivateTargets && isPrivateTarget(url)) {
       return {
         status: "failed",
-        error: `target ${url.hostname} is a private or loopback address; refused (set ALLOW_PRIVATE_TARGETS=true to allow)`,
+        error: refusedTarget(`target ${url.hostname}`),
         permanent: true,
       };
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, tenant } from "../helpers/api";
 import { captureQueue, deliver, target, until } from "../helpers/engine";
+import { HEALTH } from "./platform-seed";
 
 // Dialect 001 (issue 10, item 1): the seed's documented "Health Check Task" body works for
 // a project whose containers live on its hosts, behind no public url: the project's runner
@@ -8,17 +9,6 @@ import { captureQueue, deliver, target, until } from "../helpers/engine";
 
 afterEach(() => vi.restoreAllMocks());
 const BASE = "/api/v1/tasks";
-
-// The seed's body, verbatim.
-const HEALTH = {
-  name: "Production Health Check",
-  enabled: true,
-  type: "health-check",
-  projectId: "production",
-  cronExpression: "*/5 * * * *",
-  timezone: "UTC",
-  healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: true },
-};
 
 async function withProject(project: Record<string, unknown>) {
   const t = await tenant();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, createTask as createV1Task, jwt, tenant } from "../helpers/api";
 import { captureQueue, deliver, target, until } from "../helpers/engine";
+import { BACKUP, CUSTOM, HEALTH, UPDATES } from "./platform-seed";
 
 // Dialect 001 (container platform, /api/v1/tasks): every example of the seed verbatim,
 // with the host and the token replaced.
@@ -9,44 +10,6 @@ afterEach(() => vi.restoreAllMocks());
 
 const SECOND_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const BASE = "/api/v1/tasks";
-
-// The four create bodies of the seed, verbatim.
-const HEALTH = {
-  name: "Production Health Check",
-  enabled: true,
-  type: "health-check",
-  projectId: "production",
-  cronExpression: "*/5 * * * *",
-  timezone: "UTC",
-  healthCheckConfig: { checkContainers: true, checkConnectivity: true, alertOnFailure: true },
-};
-const BACKUP = {
-  name: "Daily Full Backup",
-  enabled: true,
-  type: "backup",
-  projectId: "production",
-  cronExpression: "0 2 * * *",
-  timezone: "America/New_York",
-  backupConfig: { type: "full", destination: "s3", encrypt: true },
-};
-const UPDATES = {
-  name: "Weekly Updates",
-  enabled: true,
-  type: "container-update",
-  projectId: "production",
-  cronExpression: "0 4 * * 0",
-  timezone: "UTC",
-  containerUpdateConfig: { pullImages: true, restartAfterUpdate: true },
-};
-const CUSTOM = {
-  name: "Database Vacuum",
-  enabled: true,
-  type: "custom",
-  projectId: "production",
-  cronExpression: "0 5 * * 0",
-  timezone: "UTC",
-  customConfig: { command: "docker exec production-db psql -U postgres -c 'VACUUM ANALYZE;'" },
-};
 
 const PROD_URL = "https://production.example.com/health";
 

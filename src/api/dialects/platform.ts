@@ -123,8 +123,8 @@ async function projectName(ctx: ServiceContext, id: string | null): Promise<stri
   );
 }
 
-/** The task if this face can express it, or 404. */
-function shown(t: Task): PlatformTask {
+/** The task if this face can express it, or 404 (narrowed to what the face's views read). */
+function shown<T extends Task>(t: T): T & PlatformTask {
   if (!expressible(t)) throw notFound();
   return t;
 }
@@ -188,8 +188,7 @@ platformRouter.openapi(r.createTaskRoute, async (c) => {
 
 platformRouter.openapi(r.getTaskRoute, async (c) => {
   const ctx = await serviceContext(c);
-  const t = await getTaskWithRuns(ctx, c.req.valid("param").id, 20, PLATFORM_VIEW);
-  if (!expressible(t)) throw notFound();
+  const t = shown(await getTaskWithRuns(ctx, c.req.valid("param").id, 20, PLATFORM_VIEW));
   return c.json(fullView(t, await projectName(ctx, t.project_id)), 200);
 });
 
@@ -228,8 +227,7 @@ platformRouter.openapi(r.updateTaskRoute, async (c) => {
     }
     return patch;
   });
-  if (!expressible(task)) throw notFound();
-  return c.json({ success: true as const, task: updatedView(task) }, 200);
+  return c.json({ success: true as const, task: updatedView(shown(task)) }, 200);
 });
 
 platformRouter.openapi(r.deleteTaskRoute, async (c) => {

@@ -84,6 +84,14 @@ function merge(group: Raw[]): Occurrence {
   return occ;
 }
 
+/** What else limits a search besides `after`, `count` and the last wall time. */
+export type CollectorBounds = {
+  /** UNTIL as an instant (RRULE UNTIL with Z): later instants are dropped, each pass of a repeated hour on its own. */
+  untilAt?: number;
+  /** Nominal wall times the schedule's `except` removes (kept as skipped entries, not counted). */
+  excluded?: (wall: number) => boolean;
+};
+
 /** Collects the first `count` runs strictly after `after` from ascending wall times. */
 export class Collector {
   private readonly raws: Raw[] = [];
@@ -97,10 +105,7 @@ export class Collector {
     private readonly after: number,
     private readonly count: number,
     private readonly lastWall: number,
-    /** UNTIL as an instant (RRULE UNTIL with Z): later instants are dropped, each pass of a repeated hour on its own. */
-    private readonly untilAt = Number.POSITIVE_INFINITY,
-    /** Nominal wall times the schedule's `except` removes (kept as skipped entries, not counted). */
-    private readonly excluded: (wall: number) => boolean = () => false,
+    private readonly bounds: CollectorBounds = {},
   ) {}
 
   /**
@@ -110,9 +115,10 @@ export class Collector {
   push(wall: number, ruleTime = true): boolean {
     if (wall > this.settleUntil || wall > this.lastWall) return false;
     if (wall <= this.after - OFFSET_MARGIN_MS) return true;
-    const excluded = this.excluded(wall);
+    const excluded = this.bounds.excluded?.(wall) ?? false;
+    const untilAt = ruleTime ? (this.bounds.untilAt ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     for (const raw of applyPolicy(wall, this.resolver.resolve(wall), this.policy, this.interval)) {
-      if (raw.at <= this.after || (ruleTime && raw.at > this.untilAt)) continue;
+      if (raw.at <= this.after || raw.at > untilAt) continue;
       if (excluded) raw.kind = "excluded";
       this.raws.push(raw);
       if (raw.kind !== "skipped" && raw.kind !== "excluded") this.fired.add(raw.at);

@@ -32,16 +32,7 @@ export function cronOccurrences(
 ): Occurrence[] {
   const firstDay = Math.floor((after - OFFSET_MARGIN_MS) / DAY_MS);
   const lastDay = firstDay + SEARCH_HORIZON_DAYS;
-  const collector = new Collector(
-    new WallResolver(tz),
-    policy,
-    spec.interval,
-    after,
-    count,
-    (lastDay + 1) * DAY_MS - 1,
-    Number.POSITIVE_INFINITY,
-    excluded,
-  );
+  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, (lastDay + 1) * DAY_MS - 1, { excluded });
   const months = mask(spec.months, 13);
   for (let day = firstDay; day <= lastDay; day++) {
     const date = new Date(day * DAY_MS);

@@ -4,6 +4,7 @@ import { validateCron } from "./cron";
 import type { CronSpec } from "./cron";
 import { cronOccurrences } from "./cron-next";
 import { isExcluded, parseAlso, parseExcept } from "./except";
+import type { Exclusions } from "./except";
 import { parseInstant } from "./instant";
 import { parseDtstart, validateRrule } from "./rrule";
 import type { RruleSpec } from "./rrule";
@@ -15,6 +16,7 @@ import type { Occurrence, Schedule } from "./types";
 const CACHE_SIZE = 500;
 const cronCache = new Map<string, CronSpec>();
 const rruleCache = new Map<string, RruleSpec>();
+const exceptCache = new Map<string, Exclusions>();
 
 function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   const hit = cache.get(key);
@@ -37,7 +39,8 @@ export function rruleStart(dtstart: string | undefined, tz: string, anchor: numb
 /** The predicate of a schedule's `except` list (undefined when it has none). */
 function exclusionOf(except: readonly string[] | undefined): ((wall: number) => boolean) | undefined {
   if (except === undefined || except.length === 0) return undefined;
-  const ex = parseExcept(except);
+  // The tick evaluates a task's schedule several times: up to 1000 dates are parsed once.
+  const ex = cached(exceptCache, except.join(","), () => parseExcept(except));
   return (wall) => isExcluded(ex, wall);
 }
 

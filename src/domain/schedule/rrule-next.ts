@@ -142,7 +142,7 @@ export function rruleOccurrences(
   const lastWall = after + horizon;
   // UNTIL with Z is an instant: every pass of a repeated hour is compared with it after DST resolution.
   const untilAt = spec.until?.utc === true ? spec.until.ms : Number.POSITIVE_INFINITY;
-  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall, untilAt, set.excluded);
+  const collector = new Collector(new WallResolver(tz), policy, spec.interval, after, count, lastWall, { untilAt, excluded: set.excluded });
   const merged = withAlso(collector, set.also ?? []);
   if (spec.freq === Frequency.MINUTELY && spec.byhour.length > 0) {
     minutelyOccurrences(spec, tz, dtstart, after, merged, lastWall);
@@ -208,16 +208,9 @@ function alsoOnly(
   count: number,
   excluded?: (wall: number) => boolean,
 ): Occurrence[] {
-  const collector = new Collector(
-    new WallResolver(tz),
-    policy,
-    interval,
-    after,
-    count,
-    after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS,
-    Number.POSITIVE_INFINITY,
+  const collector = new Collector(new WallResolver(tz), policy, interval, after, count, after + (SEARCH_HORIZON_DAYS + 1) * DAY_MS, {
     excluded,
-  );
+  });
   for (const wall of also) if (!collector.push(wall, false)) break;
   return collector.result();
 }

@@ -10,15 +10,21 @@ import { withDefaults } from "../../domain/task";
 import { TaskInputSchema } from "../../domain/task-schema";
 import type { ServiceContext } from "../context";
 
-/** Runs the schedule maths' validation, mapping its error into the core's. */
-export function checkSchedule(schedule: Schedule, now: number): Schedule {
+/**
+ * Runs some schedule maths, mapping its refusal into the core's error on the field it names
+ * (`schedule.rule`, `schedule.timezone`, …; a face maps that path to its own field).
+ */
+export function scheduleMaths<T>(make: () => T): T {
   try {
-    return validateSchedule(schedule, now);
+    return make();
   } catch (e) {
     if (e instanceof ScheduleError) throw invalid(e.code, e.message, [{ path: e.field, message: e.message }]);
     throw e;
   }
 }
+
+/** Validates and normalizes a schedule as of `now` (see validateSchedule). */
+export const checkSchedule = (schedule: Schedule, now: number): Schedule => scheduleMaths(() => validateSchedule(schedule, now));
 
 /**
  * Validates a caller's input completely (shape, per-type parameters, schedule

@@ -4,7 +4,8 @@ import type { ErrorDetail } from "../../../domain/errors";
 import { type DomainError, invalid } from "../../../domain/errors";
 import type { Run } from "../../../domain/run";
 import type { Schedule } from "../../../domain/schedule";
-import { ScheduleError, fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";
+import { fromRfc5545, onceAtLocal, toRfc5545, validateTimezone } from "../../../domain/schedule";
+import { scheduleMaths } from "../../../services/tasks/spec";
 import type { Backoff, Task, TaskInput, TaskPatch } from "../../../domain/task";
 import { STATUS_OF, toDomainError } from "../../errors";
 import { iso, isoOrNull } from "../../../domain/time";
@@ -125,28 +126,10 @@ export const eventNameOf = (title: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 200) || "event";
 
-function checkTimezone(tz: string): string {
-  try {
-    return validateTimezone(tz);
-  } catch (e) {
-    if (e instanceof ScheduleError) throw invalid(e.code, e.message, [{ path: "timezone", message: e.message }]);
-    throw e;
-  }
-}
-
-/** The schedule maths' refusal, on 002's field. */
-function scheduleRule<T>(make: () => T): T {
-  try {
-    return make();
-  } catch (e) {
-    if (e instanceof ScheduleError) throw invalid(e.code, e.message, [{ path: "schedule_expr", message: e.message }]);
-    throw e;
-  }
-}
-
 /** Builds the core schedule from 002's three fields; `title` names an event that has no expression. */
 export function toSchedule(kind: AgentflowKind, expr: string | null | undefined, timezone: string, title: string): Schedule {
-  const tz = checkTimezone(timezone);
+  // Refusals name the core field (schedule.timezone, schedule.rule), which FIELD maps to 002's.
+  const tz = scheduleMaths(() => validateTimezone(timezone));
   if (kind === "event") return { kind: "event", event: expr ?? eventNameOf(title) };
   if (expr === undefined || expr === null) {
     throw invalid("validation_failed", `schedule_expr is required when schedule_kind is ${kind}`, [
@@ -155,8 +138,8 @@ export function toSchedule(kind: AgentflowKind, expr: string | null | undefined,
   }
   if (kind === "cron") return { kind: "cron", expression: expr, timezone: tz };
   // The vendor's `timezone` applies to every kind: RFC 5545 text and a once time without an offset are local to it.
-  if (kind === "rrule") return scheduleRule(() => fromRfc5545(expr, tz));
-  return { kind: "once", at: scheduleRule(() => onceAtLocal(expr, tz)) };
+  if (kind === "rrule") return scheduleMaths(() => fromRfc5545(expr, tz));
+  return { kind: "once", at: scheduleMaths(() => onceAtLocal(expr, tz)) };
 }
 
 const retryOf = (b: AgentflowBody) => ({
