@@ -29,6 +29,8 @@ export default defineConfig(async () => {
             // Generous, so no suite is ever limited; test/security drives the 429 path with its own limits.
             RATE_LIMIT_PER_MINUTE: "100000",
             RATE_LIMIT_BURST: "100000",
+            // Tick tests decide when each claim happens; claim-on-write.test.ts turns it on.
+            CLAIM_ON_WRITE: "off",
           },
         },
       }),

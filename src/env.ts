@@ -29,6 +29,12 @@ export interface Env {
   BACKUP_KEY?: string;
   /** "true" lets tasks call private/loopback addresses (local development and tests). */
   ALLOW_PRIVATE_TARGETS?: string;
+  /**
+   * "off" stops a write from claiming a task it made due before the next tick (see
+   * `claimIfDueSoon`); on by default. The test pool turns it off so a tick test decides when
+   * each claim happens; test/engine/claim-on-write.test.ts turns it back on.
+   */
+  CLAIM_ON_WRITE?: string;
   /** Sustained requests per minute per credential on /v1 (default 600). */
   RATE_LIMIT_PER_MINUTE?: string;
   /** Bucket size: requests a credential may send at once (default 100). */

@@ -21,6 +21,7 @@ export async function serviceContext(c: Context<AppEnv>): Promise<ServiceContext
     now,
     queue: c.env.RUNS,
     allowPrivateTargets: c.env.ALLOW_PRIVATE_TARGETS === "true",
+    claimOnWrite: c.env.CLAIM_ON_WRITE !== "off",
     requestId,
     log: boundLog({ request_id: requestId }),
   };

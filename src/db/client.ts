@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import * as schema from "./schema";
 
 /** Built per request/event: bindings arrive with each invocation, never at import time. */
@@ -10,3 +13,10 @@ export function isUniqueViolation(error: unknown): boolean {
   const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error);
   return /UNIQUE constraint failed/i.test(text);
 }
+
+/**
+ * `column IN (values)` with the values bound as one JSON value: one statement for any
+ * number of rows, where D1 binds at most 100 values per statement.
+ */
+export const inJson = (column: SQLiteColumn, values: string[]): SQL =>
+  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "./client";
+import { inJson } from "./client";
 import { organizations } from "./schema";
 
 /** An organization's signing secrets row: `next` is set while a rotation is in progress. */
@@ -16,7 +17,16 @@ export const selectSecrets = (db: Db, orgId: string) =>
  * An unknown organization signs with nothing.
  */
 export async function signingSecrets(db: Db, orgId: string): Promise<string[]> {
-  const row = await selectSecrets(db, orgId);
-  if (!row) return [];
-  return row.next ? [row.current, row.next] : [row.current];
+  return secretsOf(await selectSecrets(db, orgId));
 }
+
+/** The signing-secret rows of several organizations (one statement; for a batch of runs). */
+export const selectSecretsOf = (db: Db, orgIds: string[]) =>
+  db
+    .select({ id: organizations.id, current: organizations.signingSecret, next: organizations.nextSigningSecret })
+    .from(organizations)
+    .where(inJson(organizations.id, orgIds));
+
+/** A secrets row as the list outbound requests are signed with (current first, then next). */
+export const secretsOf = (row: { current: string; next: string | null } | undefined): string[] =>
+  !row ? [] : row.next ? [row.current, row.next] : [row.current];

@@ -1,61 +1,90 @@
 import type { Task } from "../domain/task";
 import type { Plan, PlannedRun } from "./plan";
 
-/** Rows per INSERT: 7 bound values each keeps a statement under D1's 100-parameter limit. */
-const ROWS_PER_INSERT = 12;
+/** Runs per INSERT: keeps the JSON a statement binds well under D1's 2 MB value limit. */
+const RUNS_PER_INSERT = 1000;
 
-export type Claimed = { task: Task; runs: (PlannedRun & { id: string })[] };
+export type ClaimItem = { task: Task; plan: Plan };
+export type ClaimedRun = PlannedRun & { id: string; task: Task };
+
+/** The task's state after its claim: the inserts check it, so they only happen with the claim. */
+const after = (i: ClaimItem) => ({
+  status: i.plan.completes ? "completed" : "active",
+  next: i.plan.next,
+  seq: i.task.claim_seq + 1,
+});
 
 /**
- * Statements that claim one task and record its planned runs, to run inside one
- * D1 batch (a transaction). The claim is conditional on the `next_run_at` and
- * claim sequence the tick read (the engine's guard; the user's version and so the
- * ETag are left alone, but must also be unchanged), so a second tick for the same minute changes nothing;
- * the inserts are guarded on the task's post-claim state, so they only happen
- * with the claim, and the unique (task, occurrence, attempt) index turns any
- * duplicate into a no-op. Each insert returns the ids it wrote: an occurrence that
- * already had a run (a schedule edited back onto an instant claimed before) gets
- * no second run and no message.
+ * Statements that claim a page of tasks and record their planned runs, set-based: one
+ * UPDATE for every task and one INSERT per thousand runs, each binding its rows as one
+ * JSON value, to run inside one D1 batch (a transaction). A claim is conditional on the
+ * `next_run_at`, version and claim sequence the tick read (the engine's guard moves
+ * `claim_seq`; the user's version and so the ETag are left alone, but must be unchanged),
+ * so a second tick for the same minute changes nothing. The inserts are guarded on each
+ * task's post-claim state, so they only happen with its claim, and the unique (task,
+ * occurrence, attempt) index turns any duplicate into a no-op. The UPDATE returns the
+ * tasks it claimed and each INSERT the run ids it wrote: an occurrence that already had a
+ * run (a schedule edited back onto an instant claimed before) gets no second run.
  */
-export function claimStatements(d1: D1Database, task: Task, plan: Plan, now: number): { stmts: D1PreparedStatement[]; claimed: Claimed } {
-  const status = plan.completes ? "completed" : "active";
+export function claimStatements(d1: D1Database, items: ClaimItem[], now: number): { stmts: D1PreparedStatement[]; runs: ClaimedRun[] } {
+  const claims = items.map((i) => ({
+    id: i.task.id,
+    org: i.task.org_id,
+    prev: i.task.next_run_at,
+    version: i.task.version,
+    seq: i.task.claim_seq,
+    next: i.plan.next,
+    skip_next: i.plan.skipNext,
+    skip_due: i.plan.skipDue,
+    status: after(i).status,
+  }));
   const stmts = [
     d1
       .prepare(
-        "UPDATE tasks SET next_run_at = ?1, skip_next = ?2, status = ?3, skip_due_at = ?9, claim_seq = claim_seq + 1 WHERE id = ?4 AND org_id = ?5 AND next_run_at IS ?6 AND status = 'active' AND version = ?7 AND claim_seq = ?8",
+        `UPDATE tasks SET next_run_at = v.next, skip_next = v.skip_next, status = v.status, skip_due_at = v.skip_due, claim_seq = tasks.claim_seq + 1
+         FROM (SELECT value ->> 'id' AS id, value ->> 'org' AS org, value ->> 'prev' AS prev, value ->> 'version' AS version,
+                      value ->> 'seq' AS seq, value ->> 'next' AS next, value ->> 'skip_next' AS skip_next,
+                      value ->> 'skip_due' AS skip_due, value ->> 'status' AS status FROM json_each(?1)) AS v
+         WHERE tasks.id = v.id AND tasks.org_id = v.org AND tasks.next_run_at IS v.prev AND tasks.status = 'active'
+           AND tasks.version = v.version AND tasks.claim_seq = v.seq
+         RETURNING tasks.id`,
       )
-      .bind(plan.next, plan.skipNext, status, task.id, task.org_id, task.next_run_at, task.version, task.claim_seq, plan.skipDue),
+      .bind(JSON.stringify(claims)),
   ];
-  const runs = plan.runs.map((r) => ({ ...r, id: crypto.randomUUID() }));
-  for (let i = 0; i < runs.length; i += ROWS_PER_INSERT) {
-    const chunk = runs.slice(i, i + ROWS_PER_INSERT);
-    const values: unknown[] = [];
-    const tuples = chunk.map((r, j) => {
-      const b = j * 7;
-      values.push(
-        r.id,
-        r.trigger,
-        r.status,
-        r.reason ?? null,
-        r.at,
-        r.detail ? JSON.stringify({ detail: r.detail }) : null,
-        r.status === "skipped" ? now : null,
-      );
-      return `(?${b + 1}, ?${b + 2}, ?${b + 3}, ?${b + 4}, ?${b + 5}, ?${b + 6}, ?${b + 7})`;
+  const runs: ClaimedRun[] = items.flatMap((i) => i.plan.runs.map((r) => ({ ...r, id: crypto.randomUUID(), task: i.task })));
+  const guard = new Map(items.map((i) => [i.task.id, after(i)]));
+  for (let i = 0; i < runs.length; i += RUNS_PER_INSERT) {
+    const rows = runs.slice(i, i + RUNS_PER_INSERT).map((r) => {
+      const g = guard.get(r.task.id);
+      return {
+        id: r.id,
+        org: r.task.org_id,
+        task: r.task.id,
+        trigger: r.trigger,
+        status: r.status,
+        reason: r.reason ?? null,
+        at: r.at,
+        result: r.detail ? JSON.stringify({ detail: r.detail }) : null,
+        finished: r.status === "skipped" ? now : null,
+        seq: g?.seq,
+        task_status: g?.status,
+        next: g?.next ?? null,
+      };
     });
-    const p = values.length;
     stmts.push(
       d1
         .prepare(
           `INSERT INTO runs (id, org_id, task_id, "trigger", attempt, status, reason, scheduled_for, result, created_at, finished_at, final)
-           SELECT v.column1, ?${p + 1}, ?${p + 2}, v.column2, 1, v.column3, v.column4, v.column5, v.column6, ?${p + 3}, v.column7, 0
-           FROM (VALUES ${tuples.join(", ")}) AS v
-           WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?${p + 2} AND claim_seq = ?${p + 4} AND status = ?${p + 5} AND next_run_at IS ?${p + 6})
+           SELECT value ->> 'id', value ->> 'org', value ->> 'task', value ->> 'trigger', 1, value ->> 'status', value ->> 'reason',
+                  value ->> 'at', value ->> 'result', ?2, value ->> 'finished', 0
+           FROM json_each(?1)
+           WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.id = value ->> 'task' AND t.claim_seq = value ->> 'seq'
+                         AND t.status = value ->> 'task_status' AND t.next_run_at IS value ->> 'next')
            ON CONFLICT DO NOTHING
            RETURNING id`,
         )
-        .bind(...values, task.org_id, task.id, now, task.claim_seq + 1, status, plan.next),
+        .bind(JSON.stringify(rows), now),
     );
   }
-  return { stmts, claimed: { task, runs } };
+  return { stmts, runs };
 }

@@ -35,12 +35,22 @@ export async function writeHeldOutcome(env: Env, runId: string, taskId: string, 
   if (taskRow) await writeHeld(env, db, rowToTask(taskRow), runId, held);
 }
 
-/** Sends the task's on_success/on_failure notification for a recorded run (never fails the run). */
-export async function notify(env: Env, db: Db, task: Task, recorded: Run, logger: Logger = log): Promise<void> {
+/**
+ * Sends the task's on_success/on_failure notification for a recorded run (never fails the
+ * run). `secrets` gives the organization's signing secrets when the caller already has them.
+ */
+export async function notify(
+  env: Env,
+  db: Db,
+  task: Task,
+  recorded: Run,
+  logger: Logger = log,
+  secrets: () => Promise<string[]> = () => signingSecrets(db, task.org_id),
+): Promise<void> {
   // Most tasks ask for no notification: then the organization's secrets are not read at all.
   if (!destination(task, recorded)) return;
   const sent = await notifyOutcome(task, recorded, {
-    signingSecrets: await signingSecrets(db, task.org_id),
+    signingSecrets: await secrets(),
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === "true",
   });
   if (sent)

@@ -37,7 +37,12 @@ export type LeaseRequest = {
   dedupeKey?: string | null;
   dedupeWindowMs?: number | null;
 };
-export type LeaseDecision = { decision: "run" | "duplicate" | "skip_overlap" | "skip_dedupe" | "buffered"; cancel?: string[] };
+/** `written`: storage rows the decision wrote (for the run's cost). */
+export type LeaseDecision = {
+  decision: "run" | "duplicate" | "skip_overlap" | "skip_dedupe" | "buffered";
+  cancel?: string[];
+  written?: number;
+};
 
 /** How long a slot stays reserved for a buffered run while its message travels back. */
 const RESERVATION_MS = 5 * 60_000;
@@ -58,11 +63,13 @@ export class TaskLock extends DurableObject<Env> {
     return (await this.ctx.storage.get<State>("state")) ?? { leases: [], waiting: [], canceled: [], dedupe: {}, limit: 1, policy: "skip" };
   }
 
-  private async save(s: State): Promise<void> {
+  /** Writes the state and sets the alarm to the earliest lease deadline; returns the storage rows written (for cost). */
+  private async save(s: State): Promise<number> {
     await this.ctx.storage.put("state", s);
     const next = Math.min(...s.leases.map((l) => l.expiresAt));
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
     else await this.ctx.storage.deleteAlarm();
+    return 2;
   }
 
   /** Asks for a slot for a run; the answer follows the task's overlap policy and dedupe window. */
@@ -76,8 +83,7 @@ export class TaskLock extends DurableObject<Env> {
       const last = s.dedupe[req.dedupeKey];
       if (last !== undefined && now - last < req.dedupeWindowMs) {
         if (held) s.leases = s.leases.filter((l) => l !== held);
-        await this.save(s);
-        return { decision: "skip_dedupe" };
+        return { decision: "skip_dedupe", written: await this.save(s) };
       }
     }
     const others = s.leases.filter((l) => l.runId !== req.runId);
@@ -89,8 +95,7 @@ export class TaskLock extends DurableObject<Env> {
         case "buffer_all":
           if (req.policy === "buffer_one" && s.waiting.length > 0) return { decision: "skip_overlap" };
           if (!s.waiting.some((w) => w.runId === req.runId)) s.waiting.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId });
-          await this.save(s);
-          return { decision: "buffered" };
+          return { decision: "buffered", written: await this.save(s) };
         case "cancel_other":
           cancel = others.filter((l) => !l.reserved).map((l) => l.runId);
           s.canceled.push(...cancel);
@@ -104,8 +109,8 @@ export class TaskLock extends DurableObject<Env> {
     s.leases.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId, expiresAt: now + req.leaseMs });
     if (req.dedupeKey) s.dedupe[req.dedupeKey] = now;
     this.pruneDedupe(s, now, req.dedupeWindowMs ?? 0);
-    await this.save(s);
-    return cancel && cancel.length > 0 ? { decision: "run", cancel } : { decision: "run" };
+    const written = await this.save(s);
+    return cancel && cancel.length > 0 ? { decision: "run", cancel, written } : { decision: "run", written };
   }
 
   /** True once a newer run has canceled this one (cancel_other); the running consumer polls it. */
@@ -142,13 +147,16 @@ export class TaskLock extends DurableObject<Env> {
     return (await this.load()).leases.find((l) => l.runId === runId)?.held ?? null;
   }
 
-  /** Gives the slot back (idempotent; any outcome held with it goes too) and hands it to the first waiting run, if any. */
-  async release(runId: string, now = Date.now()): Promise<void> {
+  /**
+   * Gives the slot back (idempotent; any outcome held with it goes too) and hands it to the
+   * first waiting run, if any. Returns the storage rows written (for the run's cost).
+   */
+  async release(runId: string, now = Date.now()): Promise<number> {
     const s = await this.load();
     s.leases = s.leases.filter((l) => l.runId !== runId);
     s.canceled = s.canceled.filter((id) => id !== runId);
     await this.wakeWaiting(s, now);
-    await this.save(s);
+    return this.save(s);
   }
 
   /**

@@ -10,22 +10,177 @@ import type { Run } from "../domain/run";
 import type { Task } from "../domain/task";
 import type { Outcome } from "../executors/types";
 import { markDispatched } from "./dispatch";
+import { metered, newCost } from "./cost";
 import { rowToRun } from "../db/mappers/runs";
 import { rowToTask } from "../db/mappers/tasks";
-import { MAX_QUEUE_DELAY_SECONDS, runMessage } from "./messages";
+import { MAX_QUEUE_DELAY_SECONDS, runMessage, sendRunMessages } from "./messages";
 
 export type FinalOutcome = Omit<Outcome, "status"> & { status: Outcome["status"] | "canceled"; reason?: string };
 
+/** One run's outcome to record; `now` is when its executor finished. */
+export type OutcomeItem = { task: Task; run: Run; outcome: FinalOutcome; now: number };
+/** A recorded run, and the retry its failure earned (a run already finished elsewhere is left out). */
+export type Recorded = { item: OutcomeItem; run: Run; retry: { id: string; delaySeconds: number } | null };
+
+const CANCELED_TASK = "EXISTS (SELECT 1 FROM tasks WHERE id = v.task AND (status = 'canceled' OR deleted_at IS NOT NULL))";
+/** The rows a batch binds, as one JSON value per statement (any number of runs, one statement). */
+const rowsOf = (items: OutcomeItem[], retryIds: string[]) =>
+  JSON.stringify(
+    items.map(({ task, run, outcome, now }, i) => {
+      const failed = outcome.status === "failed" || outcome.status === "timed_out";
+      const started = run.started_at ?? now;
+      return {
+        id: run.id,
+        task: task.id,
+        org: task.org_id,
+        status: outcome.status,
+        reason: outcome.reason ?? null,
+        result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        error: outcome.error ?? null,
+        targets: outcome.targets === undefined ? null : JSON.stringify(outcome.targets),
+        finished: now,
+        duration: now - started,
+        started,
+        // Final until a retry is actually recorded (flipped back by the last statement).
+        final: failed ? 1 : 0,
+        completes: outcome.status === "succeeded" && (task.schedule.kind === "once" || task.schedule.kind === "delayed") ? 1 : 0,
+        retry: failed && outcome.permanent !== true && run.attempt <= task.retry.max_retries ? 1 : 0,
+        retry_id: retryIds[i],
+        attempt: run.attempt + 1,
+        scheduled_for: run.scheduled_for,
+        input: run.input === null ? null : JSON.stringify(run.input),
+        not_before: now + delayOf(task, run, outcome) * 1000,
+      };
+    }),
+  );
+
+const delayOf = (task: Task, run: Run, outcome: FinalOutcome) => outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt);
+
 /**
- * Writes a run's outcome (only over a run still `running`, so a late writer never
- * overwrites a result), updates the task, and queues the retry a failure earns:
- * attempt + 1 after the backoff delay (or the target's Retry-After), only while the
- * task is active and the failure is not `permanent` (then this run is final). Delays
- * beyond the queue's 12 h limit wait in `not_before` for the tick.
- * A success completes a `once`/`delayed` task only while it has no occurrence pending
- * (`next_run_at` is null): a run claimed under an older schedule, or a manual run, does
- * not complete a one-time schedule the task was given since.
- * Returns the recorded run, or null when the run was already finished elsewhere.
+ * Writes the outcomes of many runs in one D1 batch of four statements, whatever their
+ * number (each binds its rows as one JSON value):
+ * - each run's outcome, only over a run still `running`, so a late writer never overwrites
+ *   a result; a run whose task was canceled or deleted while it ran is recorded as canceled;
+ * - each task's last run, and the completion of a `once`/`delayed` task by its success,
+ *   only while it has no occurrence pending (`next_run_at` is null): a run claimed under an
+ *   older schedule, or a manual run, does not complete a one-time schedule given since;
+ * - the retry a failure earns (attempt + 1 after the backoff delay or the target's
+ *   Retry-After), only while the task is active and the failure is not `permanent`;
+ * - `final` back to 0 for the runs whose retry was recorded.
+ * Items must be of distinct tasks (the consumer's lanes see to it). Returns the runs this
+ * call recorded, each with its retry; the caller sends the retries (see `sendRetries`).
+ */
+export async function recordOutcomes(d1: D1Database, items: OutcomeItem[]): Promise<Recorded[]> {
+  if (items.length === 0) return [];
+  const retryIds = items.map(() => crypto.randomUUID());
+  const rows = rowsOf(items, retryIds);
+  const v = `SELECT value ->> 'id' AS id, value ->> 'task' AS task, value ->> 'org' AS org, value ->> 'status' AS status,
+      value ->> 'reason' AS reason, value ->> 'result' AS result, value ->> 'error' AS error, value ->> 'targets' AS targets,
+      value ->> 'finished' AS finished, value ->> 'duration' AS duration, value ->> 'started' AS started, value ->> 'final' AS final,
+      value ->> 'completes' AS completes, value ->> 'retry' AS retry, value ->> 'retry_id' AS retry_id, value ->> 'attempt' AS attempt,
+      value ->> 'scheduled_for' AS scheduled_for, value ->> 'input' AS input, value ->> 'not_before' AS not_before FROM json_each(?1)`;
+  const [updated, , inserted] = await d1.batch<{ id: string; status: string; reason: string | null }>([
+    d1
+      .prepare(
+        `UPDATE runs SET
+           status = CASE WHEN ${CANCELED_TASK} THEN 'canceled' ELSE v.status END,
+           reason = CASE WHEN ${CANCELED_TASK} THEN 'task_canceled' ELSE v.reason END,
+           result = v.result, error = v.error, targets = v.targets, finished_at = v.finished, duration_ms = v.duration, final = v.final
+         FROM (${v}) AS v
+         WHERE runs.id = v.id AND runs.org_id = v.org AND runs.status = 'running'
+         RETURNING runs.id, runs.status, runs.reason`,
+      )
+      .bind(rows),
+    d1
+      .prepare(
+        `UPDATE tasks SET last_run_at = v.started, last_status = v.status,
+           status = CASE WHEN v.completes = 1 AND tasks.status = 'active' AND tasks.next_run_at IS NULL THEN 'completed' ELSE tasks.status END
+         FROM (${v}) AS v
+         WHERE tasks.id = v.task AND tasks.org_id = v.org
+           AND EXISTS (SELECT 1 FROM runs r WHERE r.id = v.id AND r.finished_at = v.finished AND r.duration_ms = v.duration)`,
+      )
+      .bind(rows),
+    // A retry only for a task that is still active (paused, canceled or deleted tasks get none).
+    d1
+      .prepare(
+        `INSERT INTO runs (id, org_id, task_id, "trigger", attempt, status, scheduled_for, retry_of, input, created_at, not_before, final)
+         SELECT v.retry_id, v.org, v.task, 'retry', v.attempt, 'queued', v.scheduled_for, v.id, v.input, v.finished, v.not_before, 0
+         FROM (${v}) AS v
+         WHERE v.retry = 1 AND EXISTS (SELECT 1 FROM tasks WHERE id = v.task AND status = 'active' AND deleted_at IS NULL)
+           AND EXISTS (SELECT 1 FROM runs WHERE id = v.id AND status = v.status AND finished_at = v.finished)
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+      )
+      .bind(rows),
+    d1
+      .prepare(
+        `UPDATE runs SET final = 0 WHERE id IN (SELECT r.retry_of FROM runs r WHERE r.id IN (SELECT value ->> 'retry_id' FROM json_each(?1)))`,
+      )
+      .bind(rows),
+  ]);
+  const written = new Map((updated?.results ?? []).map((r) => [r.id, r]));
+  const retried = new Set((inserted?.results ?? []).map((r) => r.id));
+  return items.flatMap((item, i): Recorded[] => {
+    const row = written.get(item.run.id);
+    if (!row) return [];
+    const { run, outcome, now } = item;
+    const retryId = retryIds[i] ?? "";
+    const retry = retried.has(retryId) ? { id: retryId, delaySeconds: delayOf(item.task, run, outcome) } : null;
+    const failed = outcome.status === "failed" || outcome.status === "timed_out";
+    const started = run.started_at ?? now;
+    const recorded: Run = {
+      ...run,
+      status: row.status as Run["status"],
+      reason: row.reason,
+      result: outcome.result ?? null,
+      error: outcome.error ?? null,
+      targets: outcome.targets ?? null,
+      finished_at: now,
+      duration_ms: now - started,
+      final: failed && retry === null,
+    };
+    return [{ item, run: recorded, retry }];
+  });
+}
+
+/** Sends the retries that recorded outcomes earned; delays beyond the queue's 12 h limit wait in `not_before` for the tick. */
+export async function sendRetries(queue: Queue<unknown>, db: Db, recorded: Recorded[], now: number): Promise<number> {
+  const due = recorded.filter((r) => r.retry !== null && r.retry.delaySeconds <= MAX_QUEUE_DELAY_SECONDS);
+  if (due.length === 0) return 0;
+  await sendRunMessages(
+    queue,
+    due.map((r) => ({
+      body: runMessage({ id: r.retry?.id ?? "", task_id: r.item.task.id }, r.item.task.org_id),
+      delaySeconds: r.retry?.delaySeconds,
+    })),
+  );
+  await markDispatched(
+    db,
+    due.map((r) => r.retry?.id ?? ""),
+    now,
+  );
+  return due.length;
+}
+
+/** The fields of `run.finished` (and of the retry it queued) for a recorded run. */
+export function finishedFields(r: Recorded): Record<string, unknown> {
+  const { task, outcome } = r.item;
+  return {
+    task_id: task.id,
+    run_id: r.run.id,
+    status: r.run.status,
+    duration_ms: r.run.duration_ms,
+    attempt: r.run.attempt,
+    final: r.run.final,
+    ...(outcome.permanent && { permanent: true }),
+    ...(r.retry && { retry_run_id: r.retry.id, retry_delay_seconds: r.retry.delaySeconds }),
+  };
+}
+
+/**
+ * Records one run's outcome (see `recordOutcomes`), sends its retry, and logs `run.finished`
+ * with what the write cost. Returns the recorded run, or null when it was already finished
+ * elsewhere. The runners service, the lock's alarm and held outcomes come through here.
  */
 export async function recordOutcome(
   env: Env,
@@ -36,86 +191,12 @@ export async function recordOutcome(
   now = Date.now(),
   log: Logger = writeLog,
 ): Promise<Run | null> {
-  const failed = outcome.status === "failed" || outcome.status === "timed_out";
-  const canRetry = failed && outcome.permanent !== true && run.attempt <= task.retry.max_retries;
-  const delay = outcome.retryAfterSeconds ?? retryDelaySeconds(task.retry, run.attempt);
-  const retryId = crypto.randomUUID();
-  const completes = outcome.status === "succeeded" && (task.schedule.kind === "once" || task.schedule.kind === "delayed");
-  const started = run.started_at ?? now;
-  const [updated, , retryInsert] = await env.DB.batch([
-    // A run whose task was canceled or deleted while it ran is recorded as canceled when it reports.
-    env.DB.prepare(
-      `UPDATE runs SET
-         status = CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE id = ?10 AND (status = 'canceled' OR deleted_at IS NOT NULL)) THEN 'canceled' ELSE ?1 END,
-         reason = CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE id = ?10 AND (status = 'canceled' OR deleted_at IS NOT NULL)) THEN 'task_canceled' ELSE ?2 END,
-         result = ?3, error = ?4, targets = ?5, finished_at = ?6, duration_ms = ?7,
-         final = CASE WHEN ?8 THEN 1 ELSE 0 END
-       WHERE id = ?9 AND status = 'running'`,
-    ).bind(
-      outcome.status,
-      outcome.reason ?? null,
-      outcome.result === undefined ? null : JSON.stringify(outcome.result),
-      outcome.error ?? null,
-      outcome.targets === undefined ? null : JSON.stringify(outcome.targets),
-      now,
-      now - started,
-      // Final until a retry is actually recorded (flipped back below).
-      failed ? 1 : 0,
-      run.id,
-      task.id,
-    ),
-    env.DB.prepare(
-      `UPDATE tasks SET last_run_at = ?1, last_status = ?2,
-         status = CASE WHEN ?3 AND status = 'active' AND next_run_at IS NULL THEN 'completed' ELSE status END
-       WHERE id = ?4 AND changes() > 0`,
-    ).bind(started, outcome.status, completes ? 1 : 0, task.id),
-    // A retry only for a task that is still active (paused, canceled or deleted tasks get none).
-    env.DB.prepare(
-      `INSERT INTO runs (id, org_id, task_id, "trigger", attempt, status, scheduled_for, retry_of, input, created_at, not_before, final)
-       SELECT ?1, ?2, ?3, 'retry', ?4, 'queued', ?5, ?6, ?7, ?8, ?9, 0
-       WHERE ?10 AND EXISTS (SELECT 1 FROM tasks WHERE id = ?3 AND status = 'active' AND deleted_at IS NULL)
-         AND EXISTS (SELECT 1 FROM runs WHERE id = ?6 AND status = ?11 AND finished_at = ?12)
-       ON CONFLICT DO NOTHING`,
-    ).bind(
-      retryId,
-      task.org_id,
-      task.id,
-      run.attempt + 1,
-      run.scheduled_for,
-      run.id,
-      run.input === null ? null : JSON.stringify(run.input),
-      now,
-      now + delay * 1000,
-      canRetry ? 1 : 0,
-      outcome.status,
-      now,
-    ),
-    env.DB.prepare("UPDATE runs SET final = 0 WHERE id = ?1 AND changes() > 0").bind(run.id),
-  ]);
-  if ((updated?.meta.changes ?? 0) === 0) return null;
-  const retried = (retryInsert?.meta.changes ?? 0) > 0;
-  log("info", "run.finished", {
-    task_id: task.id,
-    run_id: run.id,
-    status: outcome.status,
-    duration_ms: now - started,
-    attempt: run.attempt,
-    final: failed && !retried,
-    ...(outcome.permanent && { permanent: true }),
-  });
-  if (retried && delay <= MAX_QUEUE_DELAY_SECONDS) {
-    await env.RUNS.send(runMessage({ id: retryId, task_id: task.id }, task.org_id), { delaySeconds: delay });
-    await markDispatched(db, [retryId], now);
-    log("info", "run.retry_queued", {
-      task_id: task.id,
-      run_id: retryId,
-      retry_of: run.id,
-      attempt: run.attempt + 1,
-      delay_seconds: delay,
-    });
-  }
-  const row = await db.select().from(runs).where(eq(runs.id, run.id)).get();
-  return row ? rowToRun(row) : null;
+  const cost = newCost();
+  const [recorded] = await recordOutcomes(metered(env.DB, cost), [{ task, run, outcome, now }]);
+  if (!recorded) return null;
+  cost.queue_messages += await sendRetries(env.RUNS, db, [recorded], now);
+  log("info", "run.finished", { ...finishedFields(recorded), cost });
+  return recorded.run;
 }
 
 /** An executor's outcome that D1 refused to record, kept by the run's lock until it is written (see `TaskLock.hold`). */

@@ -4,8 +4,19 @@ import type { SkipReason } from "../domain/run";
 import type { Task } from "../domain/task";
 import { iso } from "../domain/time";
 
-/** A tick hands out work due before now + 60 s; the next tick covers the rest. */
-export const HORIZON_MS = 60_000;
+const MINUTE = 60_000;
+/** How late a minute's trigger may fire and still find its first seconds' runs already queued. */
+export const CLAIM_MARGIN_MS = 15_000;
+
+/**
+ * The end (exclusive) of what a claim at `now` hands out: everything due up to and
+ * including the next minute boundary plus a margin, and at least the next 60 s. On
+ * Cloudflare the trigger's scheduledTime is the exact minute, so a run due at hh:mm:00
+ * (most cron tasks) is claimed a minute ahead, by the previous tick, and already waits in
+ * the queue when its second comes; the margin covers the next trigger firing late, and the
+ * 60 s a trigger that fires late itself.
+ */
+export const claimEnd = (now: number): number => Math.max(now + MINUTE, Math.floor(now / MINUTE) * MINUTE + MINUTE + CLAIM_MARGIN_MS + 1);
 /** An occurrence this far behind the tick was missed (the Worker was down or a tick skipped), not just due. */
 export const LATE_MS = 30_000;
 /** Catch-up `all` runs at most this many missed occurrences. */
@@ -47,7 +58,7 @@ export function planClaim(task: Task, now: number): Plan {
   const skipFrom = task.skip_due_at;
   const s = task.schedule;
   const anchor = task.schedule_anchor_at;
-  const horizon = now + HORIZON_MS;
+  const horizon = claimEnd(now);
   const recurring = s.kind === "cron" || s.kind === "rrule";
   const runsDue = first !== null && first < horizon;
   const skipsDue = recurring && skipFrom !== null && skipFrom < horizon;

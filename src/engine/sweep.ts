@@ -3,8 +3,8 @@ import { createDb } from "../db/client";
 import { runs } from "../db/schema";
 import type { Env } from "../env";
 import { markDispatched } from "./dispatch";
-import { runMessage, sendRunMessages } from "./messages";
-import { HORIZON_MS } from "./plan";
+import { leadDelaySeconds, runMessage, sendRunMessages } from "./messages";
+import { claimEnd } from "./plan";
 
 /** A queued run without a sent message for this long was lost between its record and its send. */
 const LOST_AFTER_MS = 30_000;
@@ -24,7 +24,7 @@ export async function sweep(env: Env, now: number): Promise<number> {
         eq(runs.status, "queued"),
         isNull(runs.dispatchedAt),
         lt(runs.createdAt, now - LOST_AFTER_MS),
-        or(isNull(runs.notBefore), lt(runs.notBefore, now + HORIZON_MS)),
+        or(isNull(runs.notBefore), lt(runs.notBefore, claimEnd(now))),
       ),
     )
     .orderBy(asc(runs.createdAt))
@@ -33,7 +33,7 @@ export async function sweep(env: Env, now: number): Promise<number> {
   const messages = lost.map((r) => ({
     id: r.id,
     body: runMessage({ id: r.id, task_id: r.taskId }, r.orgId),
-    delaySeconds: Math.max(0, Math.ceil((Math.max(r.scheduledFor, r.notBefore ?? 0) - now) / 1000)),
+    delaySeconds: leadDelaySeconds(Math.max(r.scheduledFor, r.notBefore ?? 0), now),
   }));
   await sendRunMessages(env.RUNS, messages);
   await markDispatched(

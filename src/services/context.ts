@@ -16,6 +16,8 @@ export type ServiceContext = {
   now: number;
   queue: Queue<unknown>;
   allowPrivateTargets: boolean;
+  /** Whether a write claims a task it made due before the next tick (CLAIM_ON_WRITE, on unless "off"). */
+  claimOnWrite: boolean;
   requestId: string;
   log: Logger;
 };

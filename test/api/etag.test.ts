@@ -75,6 +75,7 @@ describe("ETag: moves with the user's changes only (issue 10, item 3)", () => {
       now: due - 20_000,
       queue: env.RUNS,
       allowPrivateTargets: false,
+      claimOnWrite: false,
       requestId: "test",
       log: boundLog({ request_id: "test" }),
     };

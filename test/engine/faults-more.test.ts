@@ -1,3 +1,4 @@
+import { DELIVERY_LEAD_SECONDS } from "../../src/engine/messages";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
@@ -48,7 +49,8 @@ function failOutcomeWrites(n: number) {
   let armed = false;
   let left = n;
   vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    if (/^\s*UPDATE runs SET\b[\s\S]*WHERE id = \?\d+ AND status = 'running'/.test(sql)) armed = true;
+    // The outcome write: the first statement of its batch updates runs still running.
+    if (/^\s*UPDATE runs SET\b[\s\S]*runs\.status = 'running'/.test(sql)) armed = true;
     return prepare(sql);
   });
   vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
@@ -345,7 +347,7 @@ describe("edits and schedule changes around a run", () => {
   it("a task edited while a run is in flight: that run finishes with the old parameters, the next occurrence uses the new ones", async () => {
     const { t, q, sink, key } = await setup({ schedule: everyMinute, parameters: { url: "https://old.example.com/hook" } });
     const first = Date.parse(t.next_run_at);
-    await tickAt(first);
+    await tickAt(first - 20_000);
     sink.hold();
     const running = deliver(...q.take(t.id).map((m) => m.body));
     await until(() => sink.calls.length === 1);
@@ -359,7 +361,7 @@ describe("edits and schedule changes around a run", () => {
     expect(edited.headers.get("etag")).not.toBe(before.headers.get("etag"));
     sink.release();
     await running;
-    await tickAt(first + MIN);
+    await tickAt(first + MIN - 20_000);
     await deliver(...q.take(t.id).map((m) => m.body));
     expect(sink.calls.map((c) => c.url)).toEqual(["https://old.example.com/hook", "https://new.example.com/hook"]);
     expect((await runsOf(t.id)).map((r) => [r.scheduled_for, r.status])).toEqual([
@@ -371,9 +373,9 @@ describe("edits and schedule changes around a run", () => {
   it("a schedule changed between claim and execution: the claimed run still runs, once; later occurrences follow the new schedule", async () => {
     const { t, q, sink, key } = await setup({ schedule: everyMinute });
     const first = Date.parse(t.next_run_at);
-    await tickAt(first - 20_000); // claims `first`, to start in 20 s
+    await tickAt(first - 20_000); // claims `first`, to start in 20 s (delivered just ahead of it)
     const claimed = q.take(t.id);
-    expect(claimed.map((m) => m.delaySeconds)).toEqual([20]);
+    expect(claimed.map((m) => m.delaySeconds)).toEqual([20 - DELIVERY_LEAD_SECONDS]);
     // Now hourly, at the minute two after `first`.
     const minute = new Date(first + 2 * MIN).getUTCMinutes();
     const edited = await call("PATCH", `/v1/tasks/${t.id}`, {

@@ -1,7 +1,10 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
+import { DELIVERY_LEAD_SECONDS, leadDelaySeconds } from "../../src/engine/messages";
+import { claimEnd } from "../../src/engine/plan";
 import { captureQueue, deliver, runsOf, target, tickAt } from "../helpers/engine";
+import type { Sent } from "../helpers/engine";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -26,6 +29,16 @@ type Catchup = "latest" | "all" | "none";
 type Row = Record<string, unknown>;
 const detailOf = (r: Row) => (r.result ? String((JSON.parse(String(r.result)) as { detail?: string }).detail ?? "") : "");
 const SUMMARY = /^(\d+) occurrences from (\S+) to (\S+) were skipped \(catchup_window\)/;
+
+/**
+ * A tick at `tickAt` sends the run due at `at` to arrive DELIVERY_LEAD_SECONDS ahead of it
+ * (never later, so never late), counted from when it sends: a slow tick sends a shorter delay.
+ */
+function expectLead(m: Sent, at: number, tickAt: number) {
+  const lead = leadDelaySeconds(at, tickAt);
+  expect(m.delaySeconds).toBeLessThanOrEqual(lead);
+  expect(m.delaySeconds).toBeGreaterThanOrEqual(Math.max(0, lead - DELIVERY_LEAD_SECONDS));
+}
 
 /**
  * A task on `cron` (a grid of `step` minutes) lives through ticks at the real cadence (one at
@@ -63,25 +76,27 @@ async function outage(o: { cron: string; step: number; catchup: Catchup; window?
   }
   const end = back + (o.after ?? 2) * MIN;
 
-  // What the documented policy says should happen (README, "Missed ticks").
+  // What the documented policy says should happen (README, "Missed ticks"). A tick at a minute
+  // boundary claims up to the next boundary plus a margin (`claimEnd`): each occurrence is
+  // claimed a minute ahead, by the tick before its own.
   const grid = (from: number, to: number) => {
     const out: number[] = [];
     for (let x = Math.ceil(from / (o.step * MIN)) * o.step * MIN; x < to; x += o.step * MIN) out.push(x);
     return out;
   };
   const windowStart = back - (o.window ?? 3600) * 1000;
-  const missed = grid(lastUp + MIN, back - 30_000);
+  const missed = grid(claimEnd(lastUp), back - 30_000);
   const inWindow = missed.filter((x) => x >= windowStart);
   const catchup = o.catchup === "latest" ? inWindow.slice(-1) : o.catchup === "all" ? inWindow.slice(0, 100) : [];
-  const dueAtBack = grid(back - 30_000, back + MIN);
+  const dueAtBack = grid(back - 30_000, claimEnd(back));
   const expected = {
     catchup,
     skipped: missed.filter((x) => !catchup.includes(x)),
     outOfWindow: missed.filter((x) => x < windowStart),
     dueAtBack,
-    before: grid(first, lastUp + MIN),
-    after: afterTicks.map((a) => grid(a.at, a.at + MIN)),
-    all: grid(first, end + MIN),
+    before: grid(first, claimEnd(lastUp)),
+    after: afterTicks.map((a) => grid(claimEnd(a.at - MIN), claimEnd(a.at))),
+    all: grid(first, claimEnd(end)),
   };
   return { t, first, back, end, atBack, rowsAtBack, afterTicks, expected, sink, runs: await runsOf(t.id) };
 }
@@ -96,9 +111,10 @@ function expectOutage(r: Awaited<ReturnType<typeof outage>>) {
     ...e.catchup.map((at) => [at, "catchup"]),
     ...e.dueAtBack.map((at) => [at, "schedule"]),
   ]);
-  // ... and sends one message per run it queued, and no other: no storm.
+  // ... and sends each run it queued once, and no other: no storm; the missed and the due at once, the next minute's ahead of it.
   expect(atBack.map((m) => m.body.run_id).sort()).toEqual(queuedAtBack.map((x) => x.id).sort());
-  expect(atBack.every((m) => m.delaySeconds === 0)).toBe(true);
+  for (const m of atBack) expectLead(m, Number(queuedAtBack.find((x) => x.id === m.body.run_id)?.scheduled_for), r.back);
+  expect(atBack.filter((m) => m.delaySeconds === 0)).toHaveLength(e.catchup.length + e.dueAtBack.filter((at) => at <= r.back).length);
 
   // Every missed occurrence that does not run is recorded as skipped (catchup_window), with why;
   // past 100 the oldest are folded into one summary record, so the rows stay bounded.
@@ -119,11 +135,12 @@ function expectOutage(r: Awaited<ReturnType<typeof outage>>) {
     else expect(d).toMatch(/missed while no tick ran/);
   }
 
-  // Back at the cadence, each tick claims exactly its own occurrence, on time.
+  // Back at the cadence, each tick claims exactly the occurrences of the minute ahead, to arrive just before them.
   for (const [i, a] of r.afterTicks.entries()) {
     const mine = runs.filter((x) => x.created_at === a.at);
     expect(mine.map((x) => [x.scheduled_for, x.trigger, x.status])).toEqual((e.after[i] ?? []).map((at) => [at, "schedule", "succeeded"]));
-    expect(a.sent.map((m) => [m.body.run_id, m.delaySeconds])).toEqual(mine.map((x) => [x.id, 0]));
+    expect(a.sent.map((m) => m.body.run_id)).toEqual(mine.map((x) => x.id));
+    for (const [j, m] of a.sent.entries()) expectLead(m, Number(mine[j]?.scheduled_for), a.at);
   }
 
   // Everything queued ran exactly once (one call per run, each with its own X-Run-Id)...
@@ -206,11 +223,12 @@ describe("the Worker is down, then comes back (ticks at the real cadence before 
     });
   }
 
-  it("the numbers behind the names: 2 hours down with catchup latest writes 102 rows and sends 2 messages when it comes back", async () => {
+  it("the numbers behind the names: 2 hours down with catchup latest writes 103 rows and queues 3 runs when it comes back", async () => {
     const r = await outage({ cron: "* * * * *", step: 1, catchup: "latest", down: 2 * HOUR });
-    expect(r.rowsAtBack).toHaveLength(102);
-    expect(r.atBack).toHaveLength(2);
-    expect(r.expected.skipped).toHaveLength(119);
+    // 100 skip records, the catch-up run, the run due now and the next minute's.
+    expect(r.rowsAtBack).toHaveLength(103);
+    expect(r.atBack).toHaveLength(3);
+    expect(r.expected.skipped).toHaveLength(118); // the minute after the last tick before the outage was claimed by it
     expect(r.rowsAtBack.filter((x) => x.status === "skipped")).toHaveLength(100);
   });
 });
@@ -226,13 +244,15 @@ describe("ticks that overlap or die", () => {
     // The three are due at the same minute (even if their creation straddled a minute boundary).
     const first = Math.max(...ts.map((t) => Date.parse(t.next_run_at)));
     for (const t of ts) await env.DB.prepare("UPDATE tasks SET next_run_at = ? WHERE id = ?").bind(first, t.id).run();
-    // The triggers for two minutes fire while each other's ticks still run, each of them twice.
+    // The triggers for two minutes fire while each other's ticks still run, each of them twice;
+    // between them they claim up to the minute after the second (each claims a minute ahead).
     await Promise.all([tickAt(first), tickAt(first), tickAt(first + MIN), tickAt(first + MIN)]);
     for (const t of ts) {
       const runs = await runsOf(t.id);
       expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([
         [first, "queued"],
         [first + MIN, "queued"],
+        [first + 2 * MIN, "queued"],
       ]);
       expect(
         q
@@ -241,12 +261,13 @@ describe("ticks that overlap or die", () => {
           .sort(),
       ).toEqual(runs.map((r) => r.id).sort());
     }
-    // The next tick only has its own minute to do.
+    // The next tick only has its own minute ahead to do.
     await tickAt(first + 2 * MIN);
-    for (const t of ts) expect((await runsOf(t.id)).map((r) => r.scheduled_for)).toEqual([first, first + MIN, first + 2 * MIN]);
-    expect(q.sent.filter((m) => ts.some((t) => t.id === m.body.task_id))).toHaveLength(9);
+    for (const t of ts)
+      expect((await runsOf(t.id)).map((r) => r.scheduled_for)).toEqual([first, first + MIN, first + 2 * MIN, first + 3 * MIN]);
+    expect(q.sent.filter((m) => ts.some((t) => t.id === m.body.task_id))).toHaveLength(12);
     for (const t of ts) await deliver(...q.take(t.id).map((m) => m.body));
-    expect(sink.calls).toHaveLength(9);
+    expect(sink.calls).toHaveLength(12);
   });
 
   it("a tick that dies after claiming and before enqueueing loses nothing: the next tick's sweep sends the run, which runs once", async () => {
@@ -257,14 +278,18 @@ describe("ticks that overlap or die", () => {
     const first = Date.parse(t.next_run_at);
     vi.spyOn(env.RUNS, "sendBatch").mockRejectedValueOnce(new Error("queue unavailable"));
     await expect(tickAt(first)).rejects.toThrow("queue unavailable");
-    const [lost] = await runsOf(t.id);
-    expect(lost).toMatchObject({ scheduled_for: first, status: "queued", dispatched_at: null });
+    // It had claimed its minute and the next one ahead: both recorded, neither sent.
+    const lost = await runsOf(t.id);
+    expect(lost.map((r) => [r.scheduled_for, r.status, r.dispatched_at])).toEqual([
+      [first, "queued", null],
+      [first + MIN, "queued", null],
+    ]);
     expect(q.forTask(t.id)).toHaveLength(0);
-    // One minute later: the tick claims its own minute and its sweep re-sends the lost run, due now.
+    // One minute later: the tick claims its minute ahead and its sweep re-sends the lost runs, due now.
     await tickAt(first + MIN);
     const sent = q.take(t.id);
-    expect(sent.map((m) => [m.body.run_id, m.delaySeconds])).toEqual(expect.arrayContaining([[lost?.id, 0]]));
-    expect(sent).toHaveLength(2);
+    expect(sent.map((m) => [m.body.run_id, m.delaySeconds])).toEqual(expect.arrayContaining(lost.map((r) => [r.id, 0])));
+    expect(sent).toHaveLength(3);
     await deliver(...sent.map((m) => m.body));
     await tickAt(first + 2 * MIN); // Not sent a third time.
     const again = q.take(t.id);
@@ -272,10 +297,10 @@ describe("ticks that overlap or die", () => {
     await deliver(...again.map((m) => m.body));
     const runs = await runsOf(t.id);
     expect(runs.map((r) => [r.scheduled_for, r.status, r.trigger])).toEqual(
-      [0, 1, 2].map((i) => [first + i * MIN, "succeeded", "schedule"]),
+      [0, 1, 2, 3].map((i) => [first + i * MIN, "succeeded", "schedule"]),
     );
     expect(sink.calls.map((c) => c.headers.get("x-run-id"))).toEqual(expect.arrayContaining(runs.map((r) => r.id)));
-    expect(sink.calls).toHaveLength(3);
+    expect(sink.calls).toHaveLength(4);
   });
 
   it("a tick that dies after sending and before recording the send: the sweep sends a second message and the run still runs once", async () => {
@@ -291,24 +316,28 @@ describe("ticks that overlap or die", () => {
       return prepare(sql);
     });
     await expect(tickAt(first)).rejects.toThrow("network connection lost");
-    const original = q.take(t.id);
-    expect(original).toHaveLength(1);
+    const original = q.take(t.id); // its minute and the next one ahead
+    expect(original).toHaveLength(2);
     await tickAt(first + MIN);
     const next = q.take(t.id);
-    const runId = original[0]?.body.run_id;
-    const copy = next.filter((m) => m.body.run_id === runId); // the sweep's
-    expect(copy).toHaveLength(1);
-    expect(next).toHaveLength(2); // and the next minute's run
-    // Both copies arrive, at once: one execution.
-    await Promise.all([deliver(...original.map((m) => m.body)), deliver(...copy.map((m) => m.body))]);
-    await deliver(...next.filter((m) => m.body.run_id !== runId).map((m) => m.body));
+    const ids = original.map((m) => m.body.run_id);
+    const copies = next.filter((m) => ids.includes(m.body.run_id)); // the sweep's
+    expect(copies).toHaveLength(2);
+    expect(next).toHaveLength(3); // and the run of the minute now ahead
+    // Both copies of each arrive, at once: one execution each (one minute after the other, as their due times have it).
+    for (const id of ids) {
+      const both = [...original, ...copies].filter((m) => m.body.run_id === id);
+      await Promise.all(both.map((m) => deliver(m.body)));
+    }
+    await deliver(...next.filter((m) => !ids.includes(m.body.run_id)).map((m) => m.body));
     const runs = await runsOf(t.id);
     expect(runs.map((r) => [r.scheduled_for, r.status])).toEqual([
       [first, "succeeded"],
       [first + MIN, "succeeded"],
+      [first + 2 * MIN, "succeeded"],
     ]);
-    expect(sink.calls.filter((c) => c.headers.get("x-run-id") === runId)).toHaveLength(1);
-    expect(sink.calls).toHaveLength(2);
+    for (const id of ids) expect(sink.calls.filter((c) => c.headers.get("x-run-id") === id)).toHaveLength(1);
+    expect(sink.calls).toHaveLength(3);
   });
 });
 
@@ -338,7 +367,8 @@ describe("clock skew", () => {
       clock = minute + skew;
       await tickAt(minute);
       const sent = q.take(t.id);
-      expect(sent.map((m) => m.delaySeconds)).toEqual([0]);
+      // The first tick sends its own minute at once; every tick sends the minute ahead, to arrive just before it.
+      expect(sent.map((m) => m.delaySeconds)).toEqual(i === 0 ? [0, 60 - DELIVERY_LEAD_SECONDS] : [60 - DELIVERY_LEAD_SECONDS]);
       clock += 1_000;
       await deliver(...sent.map((m) => m.body));
       // A retry goes straight to the queue with its delay, never through the sweep again.
@@ -348,10 +378,11 @@ describe("clock skew", () => {
     }
     const runs = await runsOf(t.id);
     const scheduled = runs.filter((r) => r.attempt === 1);
-    expect(scheduled.map((r) => [r.scheduled_for, r.trigger])).toEqual(skews.map((_, i) => [first + i * MIN, "schedule"]));
-    expect(runs.map((r) => r.status)).toEqual(["failed", "succeeded", ...skews.slice(1).map(() => "succeeded")]);
+    const claimed = [...skews, 0].map((_, i) => first + i * MIN); // up to the minute after the last tick's
+    expect(scheduled.map((r) => [r.scheduled_for, r.trigger])).toEqual(claimed.map((at) => [at, "schedule"]));
+    expect(runs.map((r) => r.status)).toEqual(["failed", "succeeded", ...skews.map(() => "succeeded")]);
     expect(runs.filter((r) => r.attempt === 2).map((r) => r.scheduled_for)).toEqual([first]);
-    expect(sink.calls).toHaveLength(skews.length + 1);
+    expect(sink.calls).toHaveLength(claimed.length + 1);
   });
 
   it("ticks that fire up to 30 s late or early (scheduledTime off the minute) neither skip nor double an occurrence", async () => {

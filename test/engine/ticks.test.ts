@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
+import { DELIVERY_LEAD_SECONDS } from "../../src/engine/messages";
 import { captureQueue, deliver, runsOf, target, tickAt } from "../helpers/engine";
 
 afterEach(() => vi.restoreAllMocks());
@@ -14,11 +15,11 @@ describe("the tick", () => {
     const t = await createTask(key, { schedule: every, parameters: { url: "https://sink.example.com/a" } });
     const first = Date.parse(t.next_run_at);
     for (let i = 0; i < 10; i++) {
-      // Each tick runs 20 s before the minute it hands out (as the real trigger does).
+      // Each tick runs 20 s before the minute it hands out; the message arrives a few seconds ahead of it.
       await tickAt(first + i * MIN - 20_000);
       const msgs = q.take(t.id);
       expect(msgs).toHaveLength(1);
-      expect(msgs[0]?.delaySeconds).toBe(20);
+      expect(msgs[0]?.delaySeconds).toBe(20 - DELIVERY_LEAD_SECONDS);
       await deliver(...msgs.map((m) => m.body));
     }
     const runs = await runsOf(t.id);
@@ -40,13 +41,13 @@ describe("the tick", () => {
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.next_run_at).toBe(new Date(due + MIN).toISOString());
   });
 
-  it("sub-minute precision: a run due at :37 is sent by the :00 tick with a 37 s delay", async () => {
+  it("sub-minute precision: a run due at :37 is sent by the :00 tick to arrive just ahead of :37", async () => {
     const { key } = await tenant();
     const q = captureQueue();
     const minute = Math.ceil(Date.now() / MIN) * MIN + MIN;
     const t = await createTask(key, { schedule: { kind: "once", at: new Date(minute + 37_000).toISOString() } });
     await tickAt(minute);
-    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([37]);
+    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([37 - DELIVERY_LEAD_SECONDS]);
   });
 
   it("a once task fires once and completes", async () => {
@@ -72,7 +73,7 @@ describe("the tick", () => {
     await tickAt(due - 90_000);
     expect(q.forTask(t.id)).toHaveLength(0);
     await tickAt(due - 30_000);
-    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([30]);
+    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([30 - DELIVERY_LEAD_SECONDS]);
   });
 
   it("higher priority first among tasks due at the same instant", async () => {
@@ -117,29 +118,32 @@ describe("catch-up after 10 missed minutes", () => {
   it("latest runs the most recent missed occurrence once, and records the others as skipped", async () => {
     const { t, q, first, runs } = await missedTen("latest");
     const ran = runs.filter((r) => r.status === "queued");
+    // The tick at a minute boundary also claims the minute ahead of it.
     expect(ran.map((r) => [r.scheduled_for, r.trigger])).toEqual([
       [first + 9 * MIN, "catchup"],
       [first + 10 * MIN, "schedule"],
+      [first + 11 * MIN, "schedule"],
     ]);
     const skipped = runs.filter((r) => r.status === "skipped");
     expect(skipped).toHaveLength(9);
     expect(skipped.every((r) => r.reason === "catchup_window")).toBe(true);
-    expect(q.forTask(t.id)).toHaveLength(2);
+    expect(q.forTask(t.id)).toHaveLength(3);
   });
 
   it("all runs every missed occurrence, oldest first", async () => {
     const { t, q, first, runs } = await missedTen("all");
     expect(runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for)).toEqual(
-      Array.from({ length: 11 }, (_, i) => first + i * MIN),
+      Array.from({ length: 12 }, (_, i) => first + i * MIN),
     );
-    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual(Array(11).fill(0));
+    // The missed and the due one at once; the minute ahead (claimed with them) just before it.
+    expect(q.forTask(t.id).map((m) => m.delaySeconds)).toEqual([...Array(11).fill(0), 60 - DELIVERY_LEAD_SECONDS]);
   });
 
   it("none skips to the present", async () => {
     const { t, q, first, runs } = await missedTen("none");
-    expect(runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for)).toEqual([first + 10 * MIN]);
+    expect(runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for)).toEqual([first + 10 * MIN, first + 11 * MIN]);
     expect(runs.filter((r) => r.status === "skipped")).toHaveLength(10);
-    expect(q.forTask(t.id)).toHaveLength(1);
+    expect(q.forTask(t.id)).toHaveLength(2);
   });
 
   it("occurrences older than catchup_window_seconds are never run", async () => {
@@ -150,7 +154,7 @@ describe("catch-up after 10 missed minutes", () => {
     await tickAt(first + 10 * MIN);
     const runs = await runsOf(t.id);
     const queued = runs.filter((r) => r.status === "queued").map((r) => r.scheduled_for);
-    expect(queued).toEqual([first + 7 * MIN, first + 8 * MIN, first + 9 * MIN, first + 10 * MIN]);
+    expect(queued).toEqual([first + 7 * MIN, first + 8 * MIN, first + 9 * MIN, first + 10 * MIN, first + 11 * MIN]);
     expect(runs.filter((r) => r.status === "skipped" && r.reason === "catchup_window")).toHaveLength(7);
   });
 
@@ -161,9 +165,9 @@ describe("catch-up after 10 missed minutes", () => {
     const first = Date.parse(t.next_run_at);
     await tickAt(first + 3 * 86_400_000);
     const runs = await runsOf(t.id);
-    expect(runs.length).toBeLessThanOrEqual(102);
-    // latest: the most recent missed minute (catch-up) and the one due now; 4318 others recorded as skipped.
-    expect(q.forTask(t.id)).toHaveLength(2);
+    expect(runs.length).toBeLessThanOrEqual(103);
+    // latest: the most recent missed minute (catch-up), the one due now and the one ahead; 4318 others recorded as skipped.
+    expect(q.forTask(t.id)).toHaveLength(3);
     const summary = runs.find((r) => String(r.result ?? "").includes("occurrences from"));
     expect(summary).toBeDefined();
   });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { httpExecutor } from "../../src/executors/http";
 import { ADMIN, call, createTask, tenant } from "../helpers/api";
+import { DELIVERY_LEAD_SECONDS } from "../../src/engine/messages";
 import { captureQueue, deliver, runsOf, target, tickAt } from "../helpers/engine";
 
 afterEach(() => vi.restoreAllMocks());
@@ -110,6 +111,6 @@ describe("triggers and their effects on pending runs", () => {
     expect(q.forTask(t.id).filter((m) => m.body.run_id === retry?.id)).toHaveLength(0);
     await tickAt(notBefore - 20_000);
     const sent = q.forTask(t.id).filter((m) => m.body.run_id === retry?.id);
-    expect(sent.map((m) => m.delaySeconds)).toEqual([20]);
+    expect(sent.map((m) => m.delaySeconds)).toEqual([20 - DELIVERY_LEAD_SECONDS]); // to arrive just before it is due
   });
 });

@@ -10,24 +10,39 @@ import {
 import { vi } from "vitest";
 import worker from "../../src/index";
 
-export type Sent = { body: { kind: string; run_id?: string; task_id?: string; org_id?: string }; delaySeconds?: number };
+type Ref = { run_id: string; task_id: string; org_id: string };
+export type Sent = { body: { kind: string; run_id?: string; task_id?: string; org_id?: string; runs?: Ref[] }; delaySeconds?: number };
+
+/** A `runs` message as one entry per run: each a valid `runs` message of that run alone, its ids copied on top for filtering. */
+const perRun = (m: Sent): Sent[] =>
+  m.body.kind === "runs" && m.body.runs
+    ? m.body.runs.map((ref) => ({ body: { ...m.body, runs: [ref], ...ref }, delaySeconds: m.delaySeconds }))
+    : [m];
 
 /**
  * Captures what the Worker puts on the queue (the test pool has no automatic
  * consumer), so a test can deliver exactly those messages to the real consumer.
+ * `messages` holds them as sent; `sent` splits each `runs` message per run (see `perRun`),
+ * so a test can take one task's runs and deliver them without the others'.
  */
 export function captureQueue() {
   const sent: Sent[] = [];
+  const messages: Sent[] = [];
+  const record = (m: Sent) => {
+    messages.push(m);
+    sent.push(...perRun(m));
+  };
   vi.spyOn(env.RUNS, "sendBatch").mockImplementation(async (msgs) => {
-    for (const m of msgs) sent.push({ body: m.body as Sent["body"], delaySeconds: m.delaySeconds });
+    for (const m of msgs) record({ body: m.body as Sent["body"], delaySeconds: m.delaySeconds });
     return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendBatchResponse;
   });
   vi.spyOn(env.RUNS, "send").mockImplementation(async (body, opts) => {
-    sent.push({ body: body as Sent["body"], delaySeconds: opts?.delaySeconds });
+    record({ body: body as Sent["body"], delaySeconds: opts?.delaySeconds });
     return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendResponse;
   });
   return {
     sent,
+    messages,
     /** Messages for one task, in the order they were sent. */
     forTask: (taskId: string) => sent.filter((m) => m.body.task_id === taskId),
     /** Removes and returns the messages for one task. */

@@ -4,6 +4,7 @@ import { conflict } from "../../domain/errors";
 import type { Task, TaskInput } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { rowToTask, specColumns } from "../../db/mappers/tasks";
+import { claimIfDueSoon } from "./claim-soon";
 import { computeNext, resolveSpec } from "./spec";
 
 export const nameTaken = (name: string) =>
@@ -30,7 +31,9 @@ export async function createTask(ctx: ServiceContext, input: TaskInput): Promise
       })
       .returning()
       .get();
-    return rowToTask(row);
+    const task = rowToTask(row);
+    await claimIfDueSoon(ctx, task);
+    return task;
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken(spec.name);
     throw e;

@@ -8,6 +8,7 @@ import type { ServiceContext } from "../context";
 import { nameTaken } from "./create";
 import { rowToTask } from "../../db/mappers/tasks";
 import { getTask } from "./read";
+import { claimIfDueSoon } from "./claim-soon";
 
 type TaskColumns = Partial<typeof tasks.$inferInsert>;
 
@@ -63,7 +64,11 @@ export async function mutateTask(
       throw e;
     }
     const row = rows[0];
-    if (row) return rowToTask(row);
+    if (row) {
+      const task = rowToTask(row);
+      await claimIfDueSoon(ctx, task);
+      return task;
+    }
     // Only a user's change moves the version: a claim (claim_seq) is retried, not refused.
   }
   throw new DomainError("conflict", "concurrent_update", "the task is being changed by another request; retry");

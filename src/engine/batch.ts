@@ -1,0 +1,28 @@
+import type { Db } from "../db/client";
+import type { Env } from "../env";
+import { log } from "../log";
+import type { Cost } from "./cost";
+
+/** What one call of `startRuns` shares: the metered database, the organizations' secrets, the cost so far. */
+export type Batch = { env: Env; d1: D1Database; db: Db; cost: Cost; secrets: (orgId: string) => Promise<string[]>; failed: Set<string> };
+
+/** Runs `f` for one run; a failure marks that run's message for redelivery instead of failing the batch. */
+export async function guard<T>(batch: Batch, runId: string, f: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    batch.failed.add(runId);
+    log("error", "message.failed", { run_id: runId, error: e instanceof Error ? e.message : String(e) });
+    return undefined;
+  }
+}
+
+export async function guardAll(batch: Batch, items: { run: { id: string } }[], f: () => Promise<void>): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await f();
+  } catch (e) {
+    for (const i of items) batch.failed.add(i.run.id);
+    log("error", "message.failed", { run_ids: items.map((i) => i.run.id), error: e instanceof Error ? e.message : String(e) });
+  }
+}

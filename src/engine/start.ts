@@ -1,0 +1,160 @@
+import { and } from "drizzle-orm";
+import { createDb, inJson } from "../db/client";
+import { rowToRun } from "../db/mappers/runs";
+import { rowToTask } from "../db/mappers/tasks";
+import { runs, tasks } from "../db/schema";
+import { secretsOf, selectSecretsOf } from "../db/secrets";
+import { placementOf } from "../domain/placement";
+import type { Run } from "../domain/run";
+import type { Task } from "../domain/task";
+import type { Env } from "../env";
+import { log } from "../log";
+import { metered, newCost, share } from "./cost";
+import { writeHeld } from "./held";
+import { LEASE_GRACE_MS, lockOf } from "./lock";
+import type { LeaseDecision } from "./lock";
+import type { RunRef } from "./messages";
+import type { HeldOutcome } from "./outcome";
+import { finishedFields } from "./outcome";
+import { handToRunner, runGroup } from "./run-group";
+import type { Started } from "./run-group";
+import { settleRuns } from "./settle";
+import { guard, guardAll } from "./batch";
+import type { Batch } from "./batch";
+import type { Settle } from "./settle";
+
+/** Triggers that exist because of the schedule; they do not run for a task that is no longer active. */
+const SCHEDULED = new Set(["schedule", "catchup", "retry", "event"]);
+
+/**
+ * Starts the runs of one round of a queue batch (each of a different task), paying once
+ * per batch rather than per run: one D1 round trip reads every run, task and signing
+ * secret; one Durable Object call per run takes its lease; one statement marks every run
+ * due at the same instant running, just when its instant comes; the executors run
+ * concurrently; one D1 batch records every outcome; one call per run releases its lease.
+ * Returns the ids of runs whose handling failed: their messages are retried, and the
+ * redelivery finds each run as this left it (handling is idempotent; see RELIABILITY.md).
+ */
+export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> {
+  const cost = newCost();
+  const d1 = metered(env.DB, cost);
+  const db = createDb(d1);
+  const ids = (f: (r: RunRef) => string) => [...new Set(refs.map(f))];
+  const orgIds = ids((r) => r.org_id);
+  const [runRows, taskRows, secretRows] = await db.batch([
+    db
+      .select()
+      .from(runs)
+      .where(
+        and(
+          inJson(
+            runs.id,
+            ids((r) => r.run_id),
+          ),
+          inJson(runs.orgId, orgIds),
+        ),
+      ),
+    db
+      .select()
+      .from(tasks)
+      .where(
+        and(
+          inJson(
+            tasks.id,
+            ids((r) => r.task_id),
+          ),
+          inJson(tasks.orgId, orgIds),
+        ),
+      ),
+    selectSecretsOf(db, orgIds),
+  ]);
+  const runOf = new Map(runRows.map((r) => [r.id, r]));
+  const taskOf = new Map(taskRows.map((t) => [t.id, t]));
+  const secretsOfOrg = new Map(secretRows.map((r) => [r.id, secretsOf(r)]));
+  const batch: Batch = { env, d1, db, cost, secrets: async (org) => secretsOfOrg.get(org) ?? [], failed: new Set() };
+
+  const settle: Settle[] = [];
+  const toLease: { run: Run; task: Task }[] = [];
+  const held: Promise<void>[] = [];
+  for (const ref of refs) {
+    const row = runOf.get(ref.run_id);
+    if (!row || row.orgId !== ref.org_id || row.taskId !== ref.task_id) continue;
+    const taskRow = taskOf.get(ref.task_id);
+    if (row.status === "running" && row.runnerReadyAt === null) {
+      if (taskRow) held.push(guard(batch, ref.run_id, () => redeliveredWhileRunning(batch, rowToTask(taskRow), ref.run_id)));
+      continue;
+    }
+    if (row.status !== "queued") continue; // Redelivery of a run already started or finished.
+    const run = rowToRun(row);
+    if (!taskRow || taskRow.deletedAt !== null) settle.push({ run, status: "canceled", reason: "task_deleted" });
+    else if (taskRow.status === "canceled") settle.push({ run, status: "canceled", reason: "task_canceled" });
+    else if (taskRow.status !== "active" && SCHEDULED.has(run.trigger))
+      settle.push({ run, status: "canceled", reason: `task_${taskRow.status}` });
+    else toLease.push({ run, task: rowToTask(taskRow) });
+  }
+
+  const leased = await Promise.all(
+    toLease.map((c) => guard(batch, c.run.id, async () => ({ ...c, lease: await acquire(batch, c.task, c.run) }))),
+  );
+  const ready: Started[] = [];
+  const handed: Promise<void>[] = [];
+  for (const l of leased) {
+    if (!l) continue;
+    const { run, task, lease } = l;
+    if (lease.decision === "skip_overlap" || lease.decision === "skip_dedupe") {
+      settle.push({ run, status: "skipped", reason: lease.decision === "skip_overlap" ? "overlap" : "dedupe" });
+    } else if (lease.decision === "run") {
+      if (lease.cancel?.length) log("info", "run.cancel_requested", { task_id: task.id, canceled: lease.cancel, by: run.id });
+      if (placementOf(task).runner) handed.push(guard(batch, run.id, () => handToRunner(batch, task, run)));
+      else ready.push({ run, task });
+    }
+    // "duplicate": this run holds its lease already (a second message while it runs); "buffered": the lock sends it again.
+  }
+  await guardAll(batch, settle, () => settleRuns(d1, settle, Date.now()));
+
+  // Runs due at the same instant start together: one group each, waiting for its instant.
+  const groups = new Map<number, Started[]>();
+  for (const r of ready) {
+    const due = Math.max(r.run.scheduled_for, r.run.not_before ?? 0);
+    groups.set(due, [...(groups.get(due) ?? []), r]);
+  }
+  const recorded = (await Promise.all([...groups].map(([due, group]) => runGroup(batch, due, group)))).flat();
+  await Promise.all([...held, ...handed]);
+
+  const each = share(cost, refs.length);
+  for (const r of recorded) log("info", "run.finished", { ...finishedFields(r), cost: each });
+  return batch.failed;
+}
+
+/** Takes a run's lease: one Durable Object request. */
+async function acquire(batch: Batch, task: Task, run: Run): Promise<LeaseDecision> {
+  const overlap = (run.input as { overlap_policy?: Task["overlap_policy"] } | null)?.overlap_policy ?? task.overlap_policy;
+  batch.cost.do_requests++;
+  const lease = await lockOf(batch.env, task).acquire({
+    runId: run.id,
+    taskId: task.id,
+    orgId: task.org_id,
+    limit: task.concurrency_limit,
+    policy: overlap,
+    leaseMs: task.timeout_seconds * 1000 + LEASE_GRACE_MS,
+    dedupeKey: task.dedupe_key,
+    dedupeWindowMs: task.dedupe_window_seconds === null ? null : task.dedupe_window_seconds * 1000,
+  });
+  batch.cost.do_rows_written += lease.written ?? 0;
+  return lease;
+}
+
+/**
+ * A message for a run already `running`: a duplicate while it runs (the lock holds no
+ * outcome for it: nothing to do), or the redelivery of a run whose outcome write failed:
+ * the held outcome is written, the lease released, and the target is not called again.
+ */
+async function redeliveredWhileRunning(batch: Batch, task: Task, runId: string): Promise<void> {
+  const lock = lockOf(batch.env, task);
+  batch.cost.do_requests++;
+  const held = (await lock.held(runId)) as HeldOutcome | null;
+  if (!held) return;
+  await writeHeld(batch.env, batch.db, task, runId, held);
+  batch.cost.do_requests++;
+  batch.cost.do_rows_written += await lock.release(runId);
+}
