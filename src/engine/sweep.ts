@@ -14,8 +14,8 @@ const LOST_AFTER_MS = 30_000;
  * between recording and sending), and long-delayed retries now within reach.
  * Redelivery is harmless: the consumer ignores a run that is no longer queued.
  */
-export async function sweep(env: Env, now: number): Promise<number> {
-  const db = createDb(env.DB);
+export async function sweep(env: Env, d1: D1Database, now: number): Promise<number> {
+  const db = createDb(d1);
   const lost = await db
     .select({ id: runs.id, taskId: runs.taskId, orgId: runs.orgId, scheduledFor: runs.scheduledFor, notBefore: runs.notBefore })
     .from(runs)

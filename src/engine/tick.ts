@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { rowToTask } from "../db/mappers/tasks";
 import { claimTasks } from "./claim-tasks";
+import { metered, newCost } from "./cost";
 import { tickMessage } from "./messages";
 import { claimEnd } from "./plan";
 import { sweep } from "./sweep";
@@ -31,29 +32,33 @@ export async function tick(
   now: number,
   { anchor = Date.now(), started = Date.now() }: { anchor?: number; started?: number } = {},
 ): Promise<{ claimed: number; queued: number; continued: boolean }> {
-  const db = createDb(env.DB);
+  const cost = newCost();
+  const d1 = metered(env.DB, cost);
+  const db = createDb(d1);
   let claimed = 0;
   let queued = 0;
   let contended = 0;
   for (;;) {
     const end = claimEnd(now);
-    const due = await db
-      .select()
-      .from(tasks)
-      // Due to run, or due to record an occurrence that does not run (DST-skipped, excluded):
-      // one partial index each, so the read grows with due tasks, not with all tasks.
-      .where(
-        and(
-          eq(tasks.status, "active"),
-          sql`${tasks.id} IN (SELECT id FROM tasks WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at < ${end}
+    const [due] = await db.batch([
+      db
+        .select()
+        .from(tasks)
+        // Due to run, or due to record an occurrence that does not run (DST-skipped, excluded):
+        // one partial index each, so the read grows with due tasks, not with all tasks.
+        .where(
+          and(
+            eq(tasks.status, "active"),
+            sql`${tasks.id} IN (SELECT id FROM tasks WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at < ${end}
                 UNION ALL SELECT id FROM tasks WHERE status = 'active' AND skip_due_at IS NOT NULL AND skip_due_at < ${end})`,
-        ),
-      )
-      .orderBy(asc(tasks.nextRunAt), asc(tasks.priority))
-      .limit(PAGE)
-      .all();
+          ),
+        )
+        .orderBy(asc(tasks.nextRunAt), asc(tasks.priority))
+        .limit(PAGE),
+    ]);
     if (due.length === 0) break;
-    const results = await claimPage(env, due.map(rowToTask), now, anchor);
+    const results = await claimPage(env, d1, due.map(rowToTask), now, anchor);
+    cost.queue_messages += results.messages;
     claimed += results.claimed;
     queued += results.queued;
     if (results.claimed === 0) {
@@ -70,23 +75,27 @@ export async function tick(
     contended = 0;
     if (Date.now() - started > BUDGET_MS) {
       await env.RUNS.send(tickMessage(now, anchor));
-      log("warn", "tick.continued", { now: iso(now), claimed, queued });
+      cost.queue_messages++;
+      log("warn", "tick.continued", { now: iso(now), claimed, queued, duration_ms: Date.now() - started, cost });
       return { claimed, queued, continued: true };
     }
   }
-  const swept = await sweep(env, now);
-  log("info", "tick.finished", { now: iso(now), claimed, queued, swept });
+  const swept = await sweep(env, d1, now);
+  cost.queue_messages += swept;
+  // The tick's cost is shared by the runs it queued (a bench adds it to their run.finished cost).
+  log("info", "tick.finished", { now: iso(now), claimed, queued, swept, duration_ms: Date.now() - started, cost });
   return { claimed, queued, continued: false };
 }
 
 /** Claims one page of due tasks; `lost` counts claims another writer got to first (the tick reads those again). */
 async function claimPage(
   env: Env,
+  d1: D1Database,
   due: ReturnType<typeof rowToTask>[],
   now: number,
   anchor: number,
-): Promise<{ claimed: number; queued: number; lost: number }> {
-  const result = await claimTasks(env.DB, env.RUNS, due, now, anchor);
+): Promise<{ claimed: number; queued: number; lost: number; messages: number }> {
+  const result = await claimTasks(d1, env.RUNS, due, now, anchor);
   for (const r of result.skipped) {
     log("info", "run.skipped", { task_id: r.task.id, run_id: r.id, scheduled_for: iso(r.at), reason: r.reason });
   }

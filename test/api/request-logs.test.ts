@@ -1,31 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, target } from "../helpers/engine";
+import { captureQueue, deliver, linesDuring, target } from "../helpers/engine";
 
 // Issue 11: every line a request causes, in the services and in the engine they call,
 // carries that request's request_id; engine lines carry task_id and run_id.
 
 afterEach(() => vi.restoreAllMocks());
-
-/** The JSON log lines written while `fn` runs. */
-async function linesDuring(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: Record<string, unknown>[] = [];
-  const keep = (text: unknown) => {
-    try {
-      const o = JSON.parse(String(text));
-      if (o && typeof o === "object" && "event" in o) lines.push(o);
-    } catch {
-      /* not one of ours */
-    }
-  };
-  const spies = (["log", "warn", "error"] as const).map((m) => vi.spyOn(console, m).mockImplementation(keep));
-  try {
-    await fn();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return lines;
-}
 
 describe("request_id on every line a request causes", () => {
   it("a runner's claim and complete: the service's and the engine's lines carry their request's id", async () => {

@@ -138,3 +138,23 @@ export async function expireLeases(taskId: string) {
   });
   return stub;
 }
+
+/** The JSON log lines written while `fn` runs. */
+export async function linesDuring(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: Record<string, unknown>[] = [];
+  const keep = (text: unknown) => {
+    try {
+      const o = JSON.parse(String(text));
+      if (o && typeof o === "object" && "event" in o) lines.push(o);
+    } catch {
+      /* not one of ours */
+    }
+  };
+  const spies = (["log", "warn", "error"] as const).map((m) => vi.spyOn(console, m).mockImplementation(keep));
+  try {
+    await fn();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return lines;
+}

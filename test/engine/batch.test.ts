@@ -1,0 +1,142 @@
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createTask, tenant } from "../helpers/api";
+import { captureQueue, deliver, linesDuring, runsOf, target, tickAt } from "../helpers/engine";
+
+// Issue 12, item 3: the consumer pays once per batch, not per run, and keeps every fault
+// guarantee when part of a batch fails. A tick sends runs due in the same second as one
+// `runs` message; these tests deliver those real messages to the real consumer.
+
+afterEach(() => vi.restoreAllMocks());
+const MIN = 60_000;
+
+/** `n` http tasks due at one instant a few minutes ahead, claimed by a tick: their one `runs` message. */
+async function burst(n: number) {
+  const { key } = await tenant();
+  const q = captureQueue();
+  const sink = target();
+  const at = Math.ceil(Date.now() / MIN) * MIN + 5 * MIN;
+  const tasks = [];
+  for (let i = 0; i < n; i++) {
+    tasks.push(await createTask(key, { schedule: { kind: "once", at: new Date(at).toISOString() }, retry: { max_retries: 0 } }));
+  }
+  const ticked = await linesDuring(() => tickAt(at - 20_000));
+  const ids = new Set(tasks.map((t) => t.id));
+  const messages = q.messages.filter((m) => m.body.kind === "runs" && m.body.runs?.some((r) => ids.has(r.task_id)));
+  return { tasks, sink, messages, ticked };
+}
+
+/** Counts the D1 calls the Worker makes: round trips (batch, or a statement on its own) and statements prepared. */
+function countD1() {
+  const seen = { batches: 0, statements: [] as string[] };
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    seen.statements.push(sql);
+    return prepare(sql);
+  });
+  vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
+    seen.batches++;
+    return batch(stmts);
+  });
+  return seen;
+}
+
+describe("a batch of runs", () => {
+  it("4 runs due together are one message; starting them reads once, marks running once and writes every outcome once", async () => {
+    const { tasks, sink, messages, ticked } = await burst(4);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.body.runs).toHaveLength(4);
+    const tickLine = ticked.find((l) => l.event === "tick.finished");
+    expect(tickLine?.cost).toMatchObject({ queue_messages: 1 });
+    expect(tickLine?.duration_ms).toEqual(expect.any(Number));
+
+    const d1 = countD1();
+    const lines = await linesDuring(() => deliver(...messages.map((m) => m.body)));
+    expect(d1.batches).toBe(2); // the read (runs, tasks, secrets) and the outcome write
+    expect(d1.statements.filter((s) => /SET status = 'running'/.test(s))).toHaveLength(1);
+    expect(sink.calls).toHaveLength(4);
+    for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["succeeded"]);
+
+    // Every run.finished carries its share of what the batch cost.
+    const finished = lines.filter((l) => l.event === "run.finished");
+    expect(finished.map((l) => l.task_id).sort()).toEqual(tasks.map((t) => t.id).sort());
+    for (const l of finished) {
+      const cost = l.cost as Record<string, number>;
+      expect(Object.keys(cost).sort()).toEqual(
+        ["d1_rows_read", "d1_rows_written", "d1_statements", "do_requests", "do_rows_written", "queue_messages"].sort(),
+      );
+      expect(cost.d1_statements).toBeGreaterThan(0);
+      expect(cost.d1_statements).toBeLessThanOrEqual(3); // 3 reads + 1 mark + 4 outcome statements, shared by 4 runs
+      expect(cost.d1_rows_written).toBeGreaterThan(0);
+      expect(cost.d1_rows_read).toBeGreaterThan(0);
+      expect(cost.do_requests).toBe(2); // take the lease, give it back
+      expect(cost.do_rows_written).toBeGreaterThan(0);
+    }
+    // One line per run, not one per step.
+    expect(lines.filter((l) => String(l.event).startsWith("run.")).length).toBe(4);
+  });
+
+  it("one run's lock fails: only that run is left for the redelivery, which runs it once and no other run again", async () => {
+    const { tasks, sink, messages } = await burst(3);
+    const victim = tasks[1];
+    const get = env.TASK_LOCK.get.bind(env.TASK_LOCK);
+    let failures = 1;
+    vi.spyOn(env.TASK_LOCK, "get").mockImplementation((id) => {
+      const stub = get(id);
+      if (!victim || !id.equals(env.TASK_LOCK.idFromName(victim.id))) return stub;
+      return new Proxy(stub, {
+        get(target, prop) {
+          if (prop === "acquire" && failures-- > 0) return async () => Promise.reject(new Error("lock unavailable"));
+          return Reflect.get(target, prop);
+        },
+      });
+    });
+    const first = await deliver(...messages.map((m) => m.body));
+    expect(first.retryMessages).toHaveLength(1); // the message carries the failed run: it comes again
+    expect(sink.calls).toHaveLength(2);
+    expect((await runsOf(victim?.id ?? "")).map((r) => r.status)).toEqual(["queued"]);
+    const second = await deliver(...messages.map((m) => m.body));
+    expect(second.explicitAcks).toHaveLength(1);
+    expect(sink.calls).toHaveLength(3);
+    for (const t of tasks) {
+      expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["succeeded"]);
+      expect(sink.calls.filter((c) => c.headers.get("x-task-id") === t.id)).toHaveLength(1);
+    }
+  });
+
+  it("the outcome write fails for the whole batch: every outcome is held, and the redelivery writes them without calling a target again", async () => {
+    const { tasks, sink, messages } = await burst(3);
+    const prepare = env.DB.prepare.bind(env.DB);
+    const batch = env.DB.batch.bind(env.DB);
+    let armed = false;
+    let left = 1;
+    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+      if (/^\s*UPDATE runs SET\b[\s\S]*runs\.status = 'running'/.test(sql)) armed = true;
+      return prepare(sql);
+    });
+    vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
+      const outcomeWrite = armed;
+      armed = false;
+      if (outcomeWrite && left-- > 0) throw new Error("D1_ERROR: Network connection lost (simulated)");
+      return batch(stmts);
+    });
+    const first = await deliver(...messages.map((m) => m.body));
+    expect(first.retryMessages).toHaveLength(1);
+    for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["running"]);
+    expect(sink.calls).toHaveLength(3);
+    const second = await deliver(...messages.map((m) => m.body));
+    expect(second.explicitAcks).toHaveLength(1);
+    for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["succeeded"]);
+    expect(sink.calls).toHaveLength(3);
+  });
+
+  it("the same runs twice in one batch (a redelivery beside a sweep's copy): each runs once", async () => {
+    const { tasks, sink, messages } = await burst(2);
+    const body = messages[0]?.body;
+    const result = await deliver(body, body);
+    expect(result.explicitAcks).toHaveLength(2);
+    expect(sink.calls).toHaveLength(2);
+    for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["succeeded"]);
+  });
+});
