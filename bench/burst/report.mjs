@@ -26,6 +26,7 @@ export function writeBurst(report) {
   log(`wrote bench/results/${name} and bench/results/burst.md`);
 }
 
+const ms = (x) => (typeof x === "number" ? `${x} ms` : "n/a (no duration_ms logged)");
 const row = (name, x) =>
   x?.error
     ? `| ${name} | error: ${x.error} | | | | | |`
@@ -52,7 +53,7 @@ function section(r) {
     lines.push(
       "",
       `Ours: ${o.created}/${r.config.n} created in ${o.create_s} s (${o.created_after_due ?? 0} after due), due ${o.due_at}, lead ${o.lead_s} s. ` +
-        `Time to claim: ${c.claim_ms_sum ?? "n/a"} ms in ${c.ticks_that_queued ?? 0} tick(s) that queued ${c.runs_queued_by_ticks ?? 0} runs (first tick start → last claim ${c.claim_span_ms ?? "n/a"} ms); ` +
+        `Time to claim: ${ms(c.claim_ms_sum)} in ${c.ticks_that_queued ?? 0} tick(s) that queued ${c.runs_queued_by_ticks ?? 0} runs (first tick start → last claim ${ms(c.claim_span_ms)}); ` +
         `${Math.max(0, (o.created ?? 0) - (c.runs_queued_by_ticks ?? 0))} not queued by a tick (claimed at write, or never).`,
       "",
       `Cost per run (from the server log, tick cost spread over the runs it queued): ${
