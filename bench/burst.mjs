@@ -28,6 +28,7 @@ import { dollarsPerMillionRuns, PRICES } from "./burst/prices.mjs";
 import { writeBurst } from "./burst/report.mjs";
 import { correct } from "./burst/targets.mjs";
 import { runPeers } from "./peers/run.mjs";
+import { stopPeerServers } from "./peers/system.mjs";
 
 async function main() {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "tasks-burst-"));
@@ -49,6 +50,7 @@ async function main() {
   const onSignal = async () => {
     log("interrupted: stopping everything");
     await stopServer();
+    await stopPeerServers();
     sink?.srv.close();
     process.exit(130);
   };

@@ -36,6 +36,8 @@ export function workerMain(start) {
   const countRun = (key) => {
     runs[key] = (runs[key] ?? 0) + 1;
   };
+  // The bench gone (killed, crashed) means nobody will ever send "stop": leave with it.
+  process.on("disconnect", () => process.exit(0));
   start(config, countRun).then(
     (close) => {
       process.on("message", async (m) => {

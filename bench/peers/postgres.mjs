@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { chownSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { freePort, pgBin } from "./system.mjs";
+import { freePort, pgBin, track } from "./system.mjs";
 
 const asRoot = process.getuid?.() === 0;
 
@@ -36,12 +36,12 @@ export async function startPostgres(dir) {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     settings: "fsync=off, synchronous_commit=off",
-    stop: async () => {
+    stop: track(async () => {
       try {
         run(pgCtl, ["stop", "-D", data, "-m", "fast", "-w"]);
       } catch {
         /* already stopped */
       }
-    },
+    }),
   };
 }

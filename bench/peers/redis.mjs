@@ -5,7 +5,7 @@ import { createWriteStream } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { sleep } from "../load/util.mjs";
-import { daemon, freePort, stopChild, which } from "./system.mjs";
+import { daemon, freePort, stopChild, track, which } from "./system.mjs";
 
 /** Starts redis-server; resolves to { port, stop() } once it answers PING. */
 export async function startRedis(dir) {
@@ -16,7 +16,7 @@ export async function startRedis(dir) {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
   const child = daemon(bin, args, logStream);
   for (let i = 0; i < 50; i++) {
-    if (await ping(port)) return { port, stop: () => stopChild(child).then(() => logStream.end()) };
+    if (await ping(port)) return { port, stop: track(() => stopChild(child).then(() => logStream.end())) };
     await sleep(100);
   }
   await stopChild(child);

@@ -8,6 +8,24 @@ import path from "node:path";
 import { alive } from "../load/process-tree.mjs";
 import { sleep } from "../load/util.mjs";
 
+/** Stop functions of the peer servers now running, so an interrupted bench still stops them. */
+const running = new Set();
+
+/** Remembers `stop` until it has run; returns a stop that runs once and forgets itself. */
+export function track(stop) {
+  const once = async () => {
+    running.delete(once);
+    await stop();
+  };
+  running.add(once);
+  return once;
+}
+
+/** Stops every peer server still running (the entry points call it on SIGINT/SIGTERM). */
+export async function stopPeerServers() {
+  for (const stop of [...running]) await stop().catch(() => {});
+}
+
 /** A port nothing listens on right now (the OS picks it). */
 export function freePort() {
   return new Promise((resolve, reject) => {
