@@ -2,7 +2,8 @@
 // how long the ticks that queued the bench's runs took, and what each run cost in
 // billable units. The contract (each line one JSON object, maybe behind a prefix that
 // wrangler adds; the name is under "event", or "msg"):
-//   tick.finished {now, claimed, queued, duration_ms?, cost?: {...units}}
+//   tick.finished {now, claimed, queued, duration_ms?, cost?: {...units}}  (or tick.continued,
+//                 when an invocation hands the rest to a continuation)
 //   run.finished  {task_id, run_id, status, cost?: {...units}}   (fractions allowed)
 // Anything absent is reported as null ("n/a"), never guessed.
 import { readFileSync } from "node:fs";
@@ -31,16 +32,18 @@ export function readServerLog(logPath) {
 
 /** Ticks from `from` (epoch ms) on that queued runs: count, summed duration, first start → last end. */
 export function claimTiming(events, from) {
-  const ticks = events.filter((e) => e.name === "tick.finished" && e.queued > 0 && Date.parse(e.now) >= from - 60_000);
+  // An invocation that ran out of budget ends with tick.continued instead (its continuation logs its own line).
+  const ends = new Set(["tick.finished", "tick.continued"]);
+  const ticks = events.filter((e) => ends.has(e.name) && e.queued > 0 && Date.parse(e.now) >= from - 60_000);
   const timed = ticks.filter((t) => typeof t.duration_ms === "number");
   const starts = ticks.map((t) => Date.parse(t.now));
-  const ends = timed.map((t) => Date.parse(t.now) + t.duration_ms);
+  const finishes = timed.map((t) => Date.parse(t.now) + t.duration_ms);
   return {
     ticks,
     ticks_that_queued: ticks.length,
     runs_queued_by_ticks: ticks.reduce((a, t) => a + t.queued, 0),
     claim_ms_sum: timed.length ? Math.round(timed.reduce((a, t) => a + t.duration_ms, 0)) : null,
-    claim_span_ms: timed.length === ticks.length && ticks.length ? Math.round(Math.max(...ends) - Math.min(...starts)) : null,
+    claim_span_ms: timed.length === ticks.length && ticks.length ? Math.round(Math.max(...finishes) - Math.min(...starts)) : null,
   };
 }
 
