@@ -1,6 +1,6 @@
 // Summaries of measured values, in the shapes the results JSON records.
 
-/** n, min, p50, p95, p99, max and mean (nearest-rank percentiles, rounded to 0.1). */
+/** n, min, p50, p90, p95, p99, max and mean (nearest-rank percentiles, rounded to 0.1). */
 export function percentiles(values) {
   if (values.length === 0) return { n: 0 };
   const s = [...values].sort((a, b) => a - b);
@@ -10,6 +10,7 @@ export function percentiles(values) {
     n: s.length,
     min: round(s[0]),
     p50: round(at(50)),
+    p90: round(at(90)),
     p95: round(at(95)),
     p99: round(at(99)),
     max: round(s[s.length - 1]),
