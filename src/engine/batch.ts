@@ -4,7 +4,26 @@ import { log } from "../log";
 import type { Cost } from "./cost";
 
 /** What one call of `startRuns` shares: the metered database, the organizations' secrets, the cost so far. */
-export type Batch = { env: Env; d1: D1Database; db: Db; cost: Cost; secrets: (orgId: string) => Promise<string[]>; failed: Set<string> };
+export type Batch = {
+  env: Env;
+  d1: D1Database;
+  db: Db;
+  cost: Cost;
+  secrets: (orgId: string) => Promise<string[]>;
+  failed: Set<string>;
+  /** Milliseconds spent in each step (the longest group's, for the steps each group does): logged once per batch. */
+  ms: Record<string, number>;
+};
+
+/** Runs `f` and keeps how long it took under `step` (the longest, when groups do it side by side). */
+export async function timed<T>(batch: Batch, step: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await f();
+  } finally {
+    batch.ms[step] = Math.max(batch.ms[step] ?? 0, Date.now() - t0);
+  }
+}
 
 /** Runs `f` for one run; a failure marks that run's message for redelivery instead of failing the batch. */
 export async function guard<T>(batch: Batch, runId: string, f: () => Promise<T>): Promise<T | undefined> {

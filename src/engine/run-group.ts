@@ -10,7 +10,7 @@ import { lockOf } from "./lock";
 import { recordOutcomes, sendRetries } from "./outcome";
 import type { OutcomeItem, Recorded } from "./outcome";
 import type { Batch } from "./batch";
-import { guard } from "./batch";
+import { guard, timed } from "./batch";
 
 export type Started = { run: Run; task: Task };
 
@@ -34,7 +34,7 @@ export const EARLY_WAIT_MS = 5_000;
 export async function runGroup(batch: Batch, due: number, group: Started[]): Promise<Recorded[]> {
   const { env, d1, cost } = batch;
   const wait = due - Date.now();
-  if (wait > 0 && wait <= EARLY_WAIT_MS) await new Promise((r) => setTimeout(r, wait));
+  if (wait > 0 && wait <= EARLY_WAIT_MS) await timed(batch, "wait", () => new Promise((r) => setTimeout(r, wait)));
   const startedAt = Date.now();
   const ids = group.map((g) => g.run.id);
   let marked: D1Result<{ id: string }>;
@@ -60,20 +60,22 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
   const running = group
     .filter((g) => started.has(g.run.id))
     .map((g) => ({ ...g, run: { ...g.run, status: "running" as const, started_at: startedAt } }));
-  const outcomes: OutcomeItem[] = await Promise.all(
-    running.map(async ({ task, run }) => {
-      const lock = lockOf(env, task);
-      const canceled = () => {
-        cost.do_requests++;
-        return lock.isCanceled(run.id);
-      };
-      const outcome = await execute(env, task, run, await batch.secrets(task.org_id), canceled);
-      return { task, run, outcome, now: Date.now() };
-    }),
+  const outcomes: OutcomeItem[] = await timed(batch, "execute", () =>
+    Promise.all(
+      running.map(async ({ task, run }) => {
+        const lock = lockOf(env, task);
+        const canceled = () => {
+          cost.do_requests++;
+          return lock.isCanceled(run.id);
+        };
+        const outcome = await execute(env, task, run, await batch.secrets(task.org_id), canceled);
+        return { task, run, outcome, now: Date.now() };
+      }),
+    ),
   );
   let recorded: Recorded[];
   try {
-    recorded = await recordOutcomes(d1, outcomes);
+    recorded = await timed(batch, "record", () => recordOutcomes(d1, outcomes));
   } catch (e) {
     // The targets ran; only the write failed. Keep each lease (its alarm is the backstop) and
     // the outcome with the lock, and fail the messages: their redelivery writes the outcomes.
@@ -97,7 +99,7 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
     log("warn", "run.retry_send_failed", { run_ids: recorded.map((r) => r.retry?.id).filter(Boolean), error: String(e) });
   }
   await Promise.all(recorded.map((r) => notify(env, batch.db, r.item.task, r.run, log, () => batch.secrets(r.item.task.org_id))));
-  await release(batch, running);
+  await timed(batch, "release", () => release(batch, running));
   return recorded;
 }
 

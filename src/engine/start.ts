@@ -19,7 +19,7 @@ import { finishedFields } from "./outcome";
 import { handToRunner, runGroup } from "./run-group";
 import type { Started } from "./run-group";
 import { settleRuns } from "./settle";
-import { guard, guardAll } from "./batch";
+import { guard, guardAll, timed } from "./batch";
 import type { Batch } from "./batch";
 import type { Settle } from "./settle";
 
@@ -41,6 +41,8 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   const db = createDb(d1);
   const ids = (f: (r: RunRef) => string) => [...new Set(refs.map(f))];
   const orgIds = ids((r) => r.org_id);
+  const ms: Record<string, number> = {};
+  const t0 = Date.now();
   const [runRows, taskRows, secretRows] = await db.batch([
     db
       .select()
@@ -71,7 +73,8 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   const runOf = new Map(runRows.map((r) => [r.id, r]));
   const taskOf = new Map(taskRows.map((t) => [t.id, t]));
   const secretsOfOrg = new Map(secretRows.map((r) => [r.id, secretsOf(r)]));
-  const batch: Batch = { env, d1, db, cost, secrets: async (org) => secretsOfOrg.get(org) ?? [], failed: new Set() };
+  const batch: Batch = { env, d1, db, cost, secrets: async (org) => secretsOfOrg.get(org) ?? [], failed: new Set(), ms };
+  ms.read = Date.now() - t0;
 
   const settle: Settle[] = [];
   const toLease: { run: Run; task: Task }[] = [];
@@ -93,8 +96,8 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
     else toLease.push({ run, task: rowToTask(taskRow) });
   }
 
-  const leased = await Promise.all(
-    toLease.map((c) => guard(batch, c.run.id, async () => ({ ...c, lease: await acquire(batch, c.task, c.run) }))),
+  const leased = await timed(batch, "lease", () =>
+    Promise.all(toLease.map((c) => guard(batch, c.run.id, async () => ({ ...c, lease: await acquire(batch, c.task, c.run) })))),
   );
   const ready: Started[] = [];
   const handed: Promise<void>[] = [];
@@ -121,6 +124,8 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   const recorded = (await Promise.all([...groups].map(([due, group]) => runGroup(batch, due, group)))).flat();
   await Promise.all([...held, ...handed]);
 
+  // One line per batch: how many runs, and where the time went (read, lease, wait, mark, execute, record, release).
+  log("info", "runs.batch", { runs: refs.length, started: ready.length, failed: batch.failed.size, duration_ms: Date.now() - t0, ms });
   const each = share(cost, refs.length);
   for (const r of recorded) log("info", "run.finished", { ...finishedFields(r), cost: each });
   return batch.failed;

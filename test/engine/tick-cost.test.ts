@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Cost } from "../../src/engine/cost";
 import { createTask, tenant } from "../helpers/api";
 import { captureQueue, linesDuring, tickAt } from "../helpers/engine";
 
@@ -29,7 +30,7 @@ async function idleCopies(taskId: string, nextRunAt: number) {
 
 const tickCost = async (at: number) => {
   const lines = await linesDuring(() => tickAt(at));
-  return lines.find((l) => l.event === "tick.finished")?.cost as Record<string, number>;
+  return lines.find((l) => l.event === "tick.finished")?.cost as Cost;
 };
 
 describe("the cost of a tick", () => {
