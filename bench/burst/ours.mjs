@@ -1,7 +1,9 @@
 // The burst on our service: N `once` http tasks due at one whole minute D, each calling
-// the sink. D is chosen from the create rate measured just before (so N can always be
-// created in time, whichever tick or write ends up claiming them); the wait then runs
-// past the next tick after the last call, so a doubled run would be seen.
+// the sink. D is chosen from the create rate measured just before, so that all N are
+// created before the tick of the minute before D, which claims them together, as it
+// claims a burst of cron tasks due at one minute. (Tasks created inside the window a tick
+// already claimed are claimed by their own writes instead: one message each.) The wait
+// then runs past the next tick after the last call, so a doubled run would be seen.
 import { apiKey, createTask, listAll } from "../load/client.mjs";
 import { WAIT_MINUTES } from "../load/config.mjs";
 import { EVENT_SCHEDULE, stamp } from "../load/scenarios/shared.mjs";
@@ -24,8 +26,9 @@ async function measureCreateRate(key) {
 export async function burstOurs(sink) {
   const key = await apiKey(`bench-burst-${stamp}`);
   const rate = await measureCreateRate(key);
-  // Twice the estimate plus 15 s: a slower stretch (another process, GC) still finishes first.
-  const due = Math.ceil((now() + 2 * (N / rate) * 1000 + 15_000) / 60_000) * 60_000;
+  // Twice the estimate (a slower stretch, another process, GC, still finishes first), then
+  // past the claim window (next minute boundary + 15 s) of the tick that runs meanwhile.
+  const due = Math.ceil((now() + 2 * (N / rate) * 1000 + 76_000) / 60_000) * 60_000;
   const dueIso = new Date(due).toISOString();
   log(`ours: ${Math.round(rate)} creates/s measured; creating ${N} once tasks due at ${dueIso} (in ${Math.round((due - now()) / 1000)} s)`);
   const c0 = now();

@@ -53,12 +53,13 @@ export async function sendRunMessages(queue: Queue<unknown>, messages: { body: R
 /** Runs one message carries: a consumer invocation starts up to max_batch_size × this many runs at once. */
 export const RUNS_PER_MESSAGE = 10;
 /**
- * Seconds ahead of its due second a tick's run is delivered: the queue's delay has whole
- * seconds and a batch waits up to max_batch_timeout (1 s) to fill, so a message made
- * visible 2–3 s early reaches the consumer before its second, and the consumer waits
- * out the rest (see EARLY_WAIT_MS in the consumer). Never early, rarely late.
+ * Seconds ahead of its due second a tick's run is delivered. The queue's delay has whole
+ * seconds, a batch waits up to max_batch_timeout (1 s) to fill, and a batch of 1,000 runs
+ * takes a few seconds to read and lease (about 3 s under `wrangler dev`, see the
+ * `runs.batch` log line), so a message made visible 4–5 s early is ready before its
+ * second; the consumer waits out the rest (EARLY_WAIT_MS). Never early, rarely late.
  */
-export const DELIVERY_LEAD_SECONDS = 3;
+export const DELIVERY_LEAD_SECONDS = 5;
 
 /** The queue delay that delivers a run due at `at` slightly ahead of it, as of `sentAt`. */
 export const leadDelaySeconds = (at: number, sentAt: number): number =>

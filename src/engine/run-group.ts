@@ -20,7 +20,7 @@ export type Started = { run: Run; task: Task };
  * second. A run further ahead than this — only with clocks far apart, or a test driving its
  * own clock — starts when it arrives, as a queue delivery would without the wait.
  */
-export const EARLY_WAIT_MS = 5_000;
+export const EARLY_WAIT_MS = 8_000;
 
 /**
  * Runs a group of leased runs due at the same instant: waits for it, marks them all
