@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../../db/client";
 import { DomainError } from "../../domain/errors";
@@ -20,10 +21,20 @@ export function presentedCredential(headers: { authorization?: string; apiKey?: 
   return null;
 }
 
+/** The request's waitUntil, when it has one (a bare `app.request` in a test has none). */
+function deferTo(c: Context<AppEnv>): ((work: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves the caller's identity or answers 401. */
 export const authn = createMiddleware<AppEnv>(async (c, next) => {
   const cred = presentedCredential({ authorization: c.req.header("authorization"), apiKey: c.req.header("x-api-key") });
-  const identity = await authenticate(createDb(c.env.DB), c.env, cred, Date.now());
+  const identity = await authenticate(createDb(c.env.DB), c.env, cred, Date.now(), deferTo(c));
   c.set("identity", identity);
   await next();
 });

@@ -3,6 +3,8 @@ import { DomainError } from "../../domain/errors";
 import type { Identity } from "../../domain/identity";
 import type { AppEnv, Env } from "../../env";
 import { log } from "../../log";
+import type { Verdict } from "../../engine/rate-lease";
+import { isolateLeases } from "../../engine/rate-lease";
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_RATE_LIMIT_BURST = 100;
@@ -33,17 +35,20 @@ export function rateLimitKey(identity: Identity): string {
 /**
  * Per-credential rate limiting, after authentication: 429 with `Retry-After`
  * (seconds) once the bucket is empty, rendered by the face that serves the route
- * (the /v1 envelope on /v1, each dialect's own error shape on its paths). If the
- * limiter itself fails, the request goes through (logged): limiting must not take
- * the API down.
+ * (the /v1 envelope on /v1, each dialect's own error shape on its paths). The bucket
+ * is the credential's RateLimiter object; this isolate leases tokens from it a few at
+ * a time (engine/rate-lease.ts, and its bound in the README). If the limiter itself
+ * fails, the request goes through (logged): limiting must not take the API down.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { burst, refillPerMs } = rateLimits(c.env);
   const key = rateLimitKey(c.get("identity"));
-  let verdict: { allowed: boolean; retryAfterMs: number } | undefined;
+  let verdict: Verdict | undefined;
   try {
-    const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
-    verdict = await stub.take(burst, refillPerMs);
+    verdict = await isolateLeases.admit(key, Date.now(), burst, async (want) => {
+      const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+      return stub.lease(burst, refillPerMs, want);
+    });
   } catch (e) {
     log("error", "rate_limit.failed", { request_id: c.get("requestId"), error: e instanceof Error ? e.message : String(e) });
   }

@@ -7,6 +7,8 @@ import type { Scope } from "../../domain/identity";
 import type { AdminContext } from "../context";
 import { ensureOrg, isValidOrgId, randomSecret } from "../orgs";
 import { sha256Hex, timingSafeEqualText } from "./crypto";
+import type { CachedKey } from "./key-cache";
+import { cachedApiKey, forgetApiKey, rememberApiKey } from "./key-cache";
 
 export const API_KEY_PREFIX = "tk_";
 
@@ -59,6 +61,7 @@ export async function createApiKey(
       ]);
   }
   const key = `${API_KEY_PREFIX}${randomSecret(24)}`;
+  const hash = await sha256Hex(key);
   const row = await db
     .insert(apiKeys)
     .values({
@@ -66,13 +69,16 @@ export async function createApiKey(
       orgId: p.org,
       name: p.name,
       prefix: key.slice(0, 11),
-      hash: await sha256Hex(key),
+      hash,
       scopes: [...new Set(p.scopes)].join(" "),
       projectId: p.project_id ?? null,
       createdAt: now,
     })
     .returning()
     .get();
+  // Belt and braces: nobody can have presented a key before it existed, but if this
+  // isolate remembers its hash as unknown, that answer is void now.
+  forgetApiKey(hash);
   return { ...view(row), key };
 }
 
@@ -88,7 +94,10 @@ export async function listApiKeys(ctx: AdminContext, org?: string): Promise<ApiK
   return rows.map(view);
 }
 
-/** Revokes a key: it stops working at once; its record stays for audit. */
+/**
+ * Revokes a key; its record stays for audit. It stops working at once in this isolate
+ * and within KEY_CACHE_TTL_MS (30 s) in every other one (see key-cache.ts).
+ */
 export async function revokeApiKey(ctx: AdminContext, id: string): Promise<ApiKeyView> {
   const { db, now } = ctx;
   const row = await db
@@ -97,23 +106,33 @@ export async function revokeApiKey(ctx: AdminContext, id: string): Promise<ApiKe
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning()
     .get();
-  if (row) return view(row);
+  if (row) {
+    forgetApiKey(row.hash);
+    return view(row);
+  }
   const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
   if (!existing) throw notFound("API key");
   return view(existing);
 }
 
 /**
- * The live key behind a presented secret, or null. The secret itself is never
- * compared: it is hashed, the row is found by its hash (an index), and the
- * stored hash is then checked against the computed one in constant time, so
- * neither the lookup nor the check leaks how much of a guess was right.
+ * The live key behind a presented secret (with its hash), or `key: null`. The secret
+ * itself is never compared: it is hashed, the row is found by its hash (an index), and
+ * the stored hash is then checked against the computed one in constant time, so neither
+ * the lookup nor the check leaks how much of a guess was right. The answer is kept in
+ * this isolate for KEY_CACHE_TTL_MS (key-cache.ts), so a busy key costs no D1 read per
+ * request; the cache is keyed by the same hash, never by the secret.
  */
-export async function findApiKey(db: Db, presented: string): Promise<ApiKeyRow | null> {
-  if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return null;
+export async function findApiKey(db: Db, presented: string, now: number): Promise<{ hash: string; key: CachedKey }> {
+  if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 200) return { hash: "", key: null };
   const hash = await sha256Hex(presented);
+  const cached = cachedApiKey(hash, now);
+  if (cached !== undefined) return { hash, key: cached };
   const row = await db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get();
-  if (!row || row.revokedAt !== null) return null;
-  if (!(await timingSafeEqualText(row.hash, hash))) return null;
-  return row;
+  const live = row && row.revokedAt === null && (await timingSafeEqualText(row.hash, hash)) ? row : null;
+  const key: CachedKey = live
+    ? { id: live.id, orgId: live.orgId, scopes: live.scopes, projectId: live.projectId, lastUsedAt: live.lastUsedAt }
+    : null;
+  rememberApiKey(hash, key, now);
+  return { hash, key };
 }

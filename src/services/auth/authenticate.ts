@@ -10,6 +10,7 @@ import { parseScopes } from "../../domain/identity";
 import { ensureOrg, isValidOrgId } from "../orgs";
 import { API_KEY_PREFIX, findApiKey } from "./api-keys";
 import { timingSafeEqualText } from "./crypto";
+import { touchApiKey } from "./key-cache";
 
 const MAX_TOKEN_LENGTH = 8192;
 /** `last_used_at` is kept to this precision (ms), so a busy key does not write on every request. */
@@ -27,8 +28,20 @@ export type Presented = { scheme: "bearer" | "userkey" | "x-api-key"; value: str
  * token, an API key (`tk_…`), or a JWT (HS256 with JWT_SECRET; RS256/ES256 via
  * JWKS_URL). `alg: none` and algorithm confusion are refused because the
  * algorithm list is fixed by the key type, never taken from the token.
+ *
+ * None of them reads D1 on the hot path: an API key's lookup is cached in the isolate
+ * for 30 s (key-cache.ts), a JWT is verified by its signature alone (its org is
+ * ensured once per isolate), the admin token is compared with the secret. `defer`
+ * (the request's waitUntil) takes bookkeeping writes off the request; without it they
+ * are awaited.
  */
-export async function authenticate(db: Db, env: Env, cred: Presented | null, now: number): Promise<Identity> {
+export async function authenticate(
+  db: Db,
+  env: Env,
+  cred: Presented | null,
+  now: number,
+  defer?: (work: Promise<unknown>) => void,
+): Promise<Identity> {
   if (!cred || cred.value === "") throw unauthorized("missing credential: send Authorization: Bearer <token or API key>");
   const value = cred.value.trim();
   if (value.length > MAX_TOKEN_LENGTH) throw unauthorized("credential too long");
@@ -40,17 +53,21 @@ export async function authenticate(db: Db, env: Env, cred: Presented | null, now
     throw unauthorized("invalid credential");
   }
   if (value.startsWith(API_KEY_PREFIX)) {
-    const key = await findApiKey(db, value);
+    const { hash, key } = await findApiKey(db, value, now);
     if (!key) throw unauthorized("invalid or revoked API key");
     // Best-effort bookkeeping at minute precision: a key used many times a minute
-    // costs one write a minute, not one per request. A failure must not fail the request.
+    // costs one write a minute (per isolate), not one per request, and the write runs
+    // after the answer (`defer`, the request's waitUntil) so no request waits for it.
     if (key.lastUsedAt === null || key.lastUsedAt < now - LAST_USED_PRECISION_MS) {
-      await db
+      touchApiKey(hash, now);
+      const write = db
         .update(apiKeys)
         .set({ lastUsedAt: now })
         .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_PRECISION_MS))))
         .run()
         .catch(() => undefined);
+      if (defer) defer(write);
+      else await write;
     }
     return {
       kind: "api_key",

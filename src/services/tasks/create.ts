@@ -5,6 +5,7 @@ import type { Task, TaskInput } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { rowToTask, specColumns } from "../../db/mappers/tasks";
 import { claimIfDueSoon } from "./claim-soon";
+import { fromDriverRow, insertReturning } from "../../db/raw";
 import { computeNext, resolveSpec } from "./spec";
 
 export const nameTaken = (name: string) =>
@@ -16,22 +17,20 @@ export async function createTask(ctx: ServiceContext, input: TaskInput): Promise
   const status = spec.enabled ? "active" : "paused";
   const next = computeNext({ schedule: spec.schedule, status, snoozedUntil: null, anchor: ctx.now }, ctx.now);
   try {
-    const row = await ctx.db
-      .insert(tasks)
-      .values({
-        id: crypto.randomUUID(),
-        orgId: ctx.orgId,
-        ...specColumns(spec),
-        scheduleAnchorAt: ctx.now,
-        status,
-        ...next,
-        createdBy: ctx.actor,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      })
-      .returning()
-      .get();
-    const task = rowToTask(row);
+    // Written out (db/raw.ts): drizzle's builder cost a millisecond of CPU per create.
+    const inserted = await insertReturning(ctx.db.$client, tasks, {
+      id: crypto.randomUUID(),
+      orgId: ctx.orgId,
+      ...specColumns(spec),
+      scheduleAnchorAt: ctx.now,
+      status,
+      ...next,
+      createdBy: ctx.actor,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    }).first<Record<string, unknown>>();
+    if (!inserted) throw new Error("INSERT … RETURNING answered no row");
+    const task = rowToTask(fromDriverRow(tasks, inserted));
     await claimIfDueSoon(ctx, task);
     return task;
   } catch (e) {

@@ -1,10 +1,10 @@
-import { and, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import type { SQL } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { runs, tasks } from "../../db/schema";
 import { notFound } from "../../domain/errors";
 import type { ScheduleKind, Task, TaskStatus, TaskType } from "../../domain/task";
 import type { ServiceContext } from "../context";
 import { rowToTask } from "../../db/mappers/tasks";
+import { fromDriverRow } from "../../db/raw";
 import { rowToRun } from "../../db/mappers/runs";
 import type { Run } from "../../domain/run";
 
@@ -75,24 +75,44 @@ export type TaskFilter = {
   offset: number;
 };
 
-/** One page of the organization's tasks (newest first) and the total that match. */
+/**
+ * One page of the organization's tasks (newest first) and the total that match, in one
+ * D1 batch. Written out (db/raw.ts) because this is the API's most frequent query: the
+ * page is read in tasks_org_live_idx order and the total counted from that index alone.
+ */
 export async function listTasks(ctx: ServiceContext, f: TaskFilter): Promise<{ tasks: Task[]; total: number }> {
-  const where: SQL[] = [eq(tasks.orgId, ctx.orgId), isNull(tasks.deletedAt)];
-  if (f.status) where.push(eq(tasks.status, f.status));
-  if (f.type) where.push(eq(tasks.type, f.type));
-  if (f.types) where.push(inArray(tasks.type, [...f.types]));
-  if (f.schedule_kinds) where.push(inArray(tasks.scheduleKind, [...f.schedule_kinds]));
-  if (f.statuses) where.push(inArray(tasks.status, [...f.statuses]));
-  if (f.enabled !== undefined) where.push(f.enabled ? eq(tasks.status, "active") : ne(tasks.status, "active"));
-  if (f.project_id) where.push(eq(tasks.projectId, f.project_id));
-  if (f.agent_id) where.push(eq(tasks.agentId, f.agent_id));
-  if (f.schedule_kind) where.push(eq(tasks.scheduleKind, f.schedule_kind));
-  if (f.created_by) where.push(eq(tasks.createdBy, f.created_by));
-  if (f.q) where.push(sql`instr(lower(${tasks.name}), lower(${f.q})) > 0`);
-  const cond = and(...where);
-  const [page, totals] = await ctx.db.batch([
-    ctx.db.select().from(tasks).where(cond).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit).offset(f.offset),
-    ctx.db.select({ n: count() }).from(tasks).where(cond),
+  const where = ["org_id = ?", "deleted_at IS NULL"];
+  const params: unknown[] = [ctx.orgId];
+  const is = (column: string, value: unknown) => {
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  const oneOf = (column: string, values: readonly string[]) => {
+    where.push(values.length ? `${column} IN (${values.map(() => "?").join(", ")})` : "0");
+    params.push(...values);
+  };
+  if (f.status) is("status", f.status);
+  if (f.type) is("type", f.type);
+  if (f.types) oneOf("type", f.types);
+  if (f.schedule_kinds) oneOf("schedule_kind", f.schedule_kinds);
+  if (f.statuses) oneOf("status", f.statuses);
+  if (f.enabled !== undefined) where.push(f.enabled ? "status = 'active'" : "status <> 'active'");
+  if (f.project_id) is("project_id", f.project_id);
+  if (f.agent_id) is("agent_id", f.agent_id);
+  if (f.schedule_kind) is("schedule_kind", f.schedule_kind);
+  if (f.created_by) is("created_by", f.created_by);
+  if (f.q) {
+    where.push("instr(lower(name), lower(?)) > 0");
+    params.push(f.q);
+  }
+  const cond = where.join(" AND ");
+  const d1 = ctx.db.$client;
+  const [page, totals] = await d1.batch<Record<string, unknown>>([
+    d1.prepare(`SELECT * FROM tasks WHERE ${cond} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...params, f.limit, f.offset),
+    d1.prepare(`SELECT count(*) AS n FROM tasks WHERE ${cond}`).bind(...params),
   ]);
-  return { tasks: page.map(rowToTask), total: totals[0]?.n ?? 0 };
+  return {
+    tasks: (page?.results ?? []).map((r) => rowToTask(fromDriverRow(tasks, r))),
+    total: Number(totals?.results[0]?.n ?? 0),
+  };
 }
