@@ -111,8 +111,8 @@ export function target(answer: (call: Call) => Response | Promise<Response> = ()
   };
 }
 
-/** Waits until `check` is true (polling), for work running in the background of a test. */
-export async function until(check: () => boolean, ms = 5000): Promise<void> {
+/** Waits until `check` is true (polling), for work running in the background of a test; generous, as the full suite loads both cores. */
+export async function until(check: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("condition not met in time");
