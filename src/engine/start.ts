@@ -119,7 +119,9 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   const groups = new Map<number, Started[]>();
   for (const r of ready) {
     const due = Math.max(r.run.scheduled_for, r.run.not_before ?? 0);
-    groups.set(due, [...(groups.get(due) ?? []), r]);
+    const group = groups.get(due);
+    if (group) group.push(r);
+    else groups.set(due, [r]);
   }
   const recorded = (await Promise.all([...groups].map(([due, group]) => runGroup(batch, due, group)))).flat();
   await Promise.all([...held, ...handed]);
