@@ -15,10 +15,9 @@ import "./burst/defaults.mjs"; // first: sets the default port before load/confi
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { call } from "./load/client.mjs";
-import { BASE, IN_PLACE, KEEP_STATE, PORT, RATE_VARS, ROOT } from "./load/config.mjs";
+import { KEEP_STATE, PORT, RATE_VARS } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
-import { snapshot, startServer, stopServer, waitUntilUp } from "./load/server.mjs";
+import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
 import { log } from "./load/util.mjs";
 import { claimTiming, costPerRun, readServerLog } from "./burst/log-cost.mjs";
@@ -47,24 +46,18 @@ async function main() {
     qstash_usd_per_million: PRICES.qstash_usd_per_million_messages,
   };
   let sink;
-  const onSignal = async () => {
-    log("interrupted: stopping everything");
-    await stopServer();
+  stopOnSignal(async () => {
     await stopPeerServers();
     sink?.srv.close();
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  });
 
   let logPath;
   try {
     if (!PEERS_ONLY) {
-      if ((await call("GET", "/healthz")).status !== 0) throw new Error(`something already answers on ${BASE}; pick another --port`);
       sink = await startSink();
-      logPath = startServer(stateDir, IN_PLACE ? ROOT : snapshot(path.join(stateDir, "app")));
-      report.startup_s = await waitUntilUp(logPath);
-      log(`server up in ${report.startup_s} s`);
+      const up = await launch(stateDir);
+      logPath = up.logPath;
+      report.startup_s = up.startupS;
       report.ours = await burstOurs(sink);
     }
   } catch (e) {

@@ -28,21 +28,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { call, devProxy } from "./load/client.mjs";
-import {
-  BASE,
-  BASELINE_REQUESTS,
-  CONCURRENCY,
-  IN_PLACE,
-  KEEP_STATE,
-  N_DUE,
-  N_SAME,
-  N_TASKS,
-  PORT,
-  RATE_VARS,
-  ROOT,
-  WAIT_MINUTES,
-} from "./load/config.mjs";
+import { devProxy } from "./load/client.mjs";
+import { BASELINE_REQUESTS, CONCURRENCY, KEEP_STATE, N_DUE, N_SAME, N_TASKS, PORT, RATE_VARS, WAIT_MINUTES } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { writeResults } from "./load/report.mjs";
 import { scenarioA } from "./load/scenarios/a-same-name.mjs";
@@ -51,7 +38,7 @@ import { baseline } from "./load/scenarios/baseline.mjs";
 import { scenarioC } from "./load/scenarios/c-due-once.mjs";
 import { runScenario } from "./load/scenarios/run.mjs";
 import { serverErrors, serverStats } from "./load/server-log.mjs";
-import { snapshot, startServer, stopServer, waitUntilUp } from "./load/server.mjs";
+import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
 import { log } from "./load/util.mjs";
 
@@ -78,30 +65,16 @@ async function main() {
     pass: false,
   };
   let sink;
-  let interrupted = false;
-  const onSignal = async () => {
-    if (interrupted) return;
-    interrupted = true;
-    log("interrupted: stopping everything");
-    await stopServer();
-    sink?.srv.close();
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  stopOnSignal(async () => sink?.srv.close());
 
   try {
-    const pre = await call("GET", "/healthz");
-    if (pre.status !== 0) throw new Error(`something already answers on ${BASE}; pick another --port`);
     sink = await startSink();
     const sinkUrl = `http://127.0.0.1:${sink.port}/hook`;
     log(`sink listening on ${sinkUrl}`);
-    const appDir = IN_PLACE ? ROOT : snapshot(path.join(stateDir, "app"));
-    report.config.app_dir = appDir;
-    const logPath = startServer(stateDir, appDir);
-    report.server.log = logPath;
-    report.startup_s = await waitUntilUp(logPath);
-    log(`server up in ${report.startup_s} s`);
+    const up = await launch(stateDir);
+    report.config.app_dir = up.appDir;
+    report.server.log = up.logPath;
+    report.startup_s = up.startupS;
 
     if (BASELINE_REQUESTS > 0) await runScenario(report, "baseline", baseline);
     await runScenario(report, "A", () => scenarioA(sinkUrl));

@@ -14,10 +14,9 @@ import "./burst/defaults.mjs"; // first: sets the default port before load/confi
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { call } from "./load/client.mjs";
-import { BASE, IN_PLACE, KEEP_STATE, PORT, RATE_VARS, ROOT } from "./load/config.mjs";
+import { KEEP_STATE, PORT, RATE_VARS } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
-import { snapshot, startServer, stopServer, waitUntilUp } from "./load/server.mjs";
+import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
 import { log } from "./load/util.mjs";
 import { CRONS, MINUTES, PER_MINUTE } from "./burst/options.mjs";
@@ -33,20 +32,10 @@ async function main() {
     machine: versions(),
   };
   let sink;
-  const onSignal = async () => {
-    log("interrupted: stopping everything");
-    await stopServer();
-    sink?.srv.close();
-    process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  stopOnSignal(async () => sink?.srv.close());
   try {
-    if ((await call("GET", "/healthz")).status !== 0) throw new Error(`something already answers on ${BASE}; pick another --port`);
     sink = await startSink();
-    const logPath = startServer(stateDir, IN_PLACE ? ROOT : snapshot(path.join(stateDir, "app")));
-    report.startup_s = await waitUntilUp(logPath);
-    log(`server up in ${report.startup_s} s`);
+    report.startup_s = (await launch(stateDir)).startupS;
     report.result = summarisePrecision(await runPrecision(sink));
   } catch (e) {
     report.error = e instanceof Error ? e.message : String(e);

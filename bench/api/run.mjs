@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { apiKey, call, createTask } from "../load/client.mjs";
-import { BASE, IN_PLACE, PORT, RATE_VARS, ROOT, option } from "../load/config.mjs";
+import { PORT, RATE_VARS, option } from "../load/config.mjs";
 import { versions } from "../load/machine.mjs";
-import { snapshot, startServer, stopServer, waitUntilUp } from "../load/server.mjs";
+import { launch, stopOnSignal, stopServer } from "../load/server.mjs";
 import { log, pool } from "../load/util.mjs";
 import { measure, routes } from "./measure.mjs";
 import { TARGETS, judge, writeApiResults } from "./report.mjs";
@@ -27,17 +27,9 @@ export async function main() {
     machine: versions(),
     routes: {},
   };
-  const stop = async () => {
-    await stopServer();
-    process.exit(130);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  stopOnSignal();
   try {
-    if ((await call("GET", "/healthz")).status !== 0) throw new Error(`something already answers on ${BASE}; pick another --port`);
-    const appDir = IN_PLACE ? ROOT : snapshot(path.join(stateDir, "app"));
-    report.startup_s = await waitUntilUp(startServer(stateDir, appDir));
-    log(`server up in ${report.startup_s} s`);
+    report.startup_s = (await launch(stateDir)).startupS;
     const key = await apiKey(`bench-api-${stamp}`);
     const body = (i) => ({
       name: `seed-${i}`,

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { call } from "./client.mjs";
-import { PORT, RATE_VARS, ROOT } from "./config.mjs";
+import { BASE, IN_PLACE, PORT, RATE_VARS, ROOT } from "./config.mjs";
 import { descendants, alive } from "./process-tree.mjs";
 import { lineScanner } from "./server-log.mjs";
 import { log, now, sleep } from "./util.mjs";
@@ -88,4 +88,33 @@ export async function stopServer() {
     }
   }
   await new Promise((r) => (serverLog ? serverLog.end(r) : r()));
+}
+
+/**
+ * Starts the service for a bench: refuses a port something already answers on, runs it
+ * from a snapshot of the tree (or the checkout with --in-place), and waits for /healthz.
+ * Returns the app directory, the server log's path and the seconds it took to come up.
+ */
+export async function launch(stateDir) {
+  if ((await call("GET", "/healthz")).status !== 0) throw new Error(`something already answers on ${BASE}; pick another --port`);
+  const appDir = IN_PLACE ? ROOT : snapshot(path.join(stateDir, "app"));
+  const logPath = startServer(stateDir, appDir);
+  const startupS = await waitUntilUp(logPath);
+  log(`server up in ${startupS} s`);
+  return { appDir, logPath, startupS };
+}
+
+/** On Ctrl-C or SIGTERM (once): stops the server and what `also` stops (a sink, peer servers), then exits 130. */
+export function stopOnSignal(also = async () => {}) {
+  let interrupted = false;
+  const onSignal = async () => {
+    if (interrupted) return;
+    interrupted = true;
+    log("interrupted: stopping everything");
+    await stopServer();
+    await also();
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 }

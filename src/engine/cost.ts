@@ -36,10 +36,6 @@ export function share(cost: Cost, n: number): Cost {
   };
 }
 
-export function add(to: Cost, more: Cost): void {
-  for (const k of Object.keys(to) as (keyof Cost)[]) to[k] += more[k];
-}
-
 const counted = (cost: Cost, r: D1Result | D1Response | undefined) => {
   cost.d1_statements++;
   cost.d1_rows_read += r?.meta?.rows_read ?? 0;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, linesDuring, runsOf, target, tickAt } from "../helpers/engine";
+import { captureQueue, deliver, failOutcomeWrites, linesDuring, runsOf, target, tickAt } from "../helpers/engine";
 
 // Issue 12, item 3: the consumer pays once per batch, not per run, and keeps every fault
 // guarantee when part of a batch fails. A tick sends runs due in the same second as one
@@ -107,20 +107,7 @@ describe("a batch of runs", () => {
 
   it("the outcome write fails for the whole batch: every outcome is held, and the redelivery writes them without calling a target again", async () => {
     const { tasks, sink, messages } = await burst(3);
-    const prepare = env.DB.prepare.bind(env.DB);
-    const batch = env.DB.batch.bind(env.DB);
-    let armed = false;
-    let left = 1;
-    vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-      if (/^\s*UPDATE runs SET\b[\s\S]*runs\.status = 'running'/.test(sql)) armed = true;
-      return prepare(sql);
-    });
-    vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
-      const outcomeWrite = armed;
-      armed = false;
-      if (outcomeWrite && left-- > 0) throw new Error("D1_ERROR: Network connection lost (simulated)");
-      return batch(stmts);
-    });
+    failOutcomeWrites(1);
     const first = await deliver(...messages.map((m) => m.body));
     expect(first.retryMessages).toHaveLength(1);
     for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["running"]);

@@ -2,7 +2,7 @@ import { DELIVERY_LEAD_SECONDS } from "../../src/engine/messages";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, expireLeases, runsOf, target, tickAt, until } from "../helpers/engine";
+import { captureQueue, deliver, expireLeases, failOutcomeWrites, runsOf, target, tickAt, until } from "../helpers/engine";
 import { setupTask } from "../helpers/tasks";
 
 const MIN = 60_000;
@@ -36,33 +36,6 @@ async function lockStorage(taskId: string) {
       held: (state?.leases ?? []).filter((l) => l.held !== undefined).map((l) => l.runId),
     };
   });
-}
-
-/**
- * Makes the next `n` outcome writes fail as a D1 outage would: the one batch that moves a run
- * off `running` (src/engine/outcome.ts) throws before anything is written. Everything else
- * (claims, reads, the `running` mark) goes through.
- */
-function failOutcomeWrites(n: number) {
-  const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
-  let armed = false;
-  let left = n;
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    // The outcome write: the first statement of its batch updates runs still running.
-    if (/^\s*UPDATE runs SET\b[\s\S]*runs\.status = 'running'/.test(sql)) armed = true;
-    return prepare(sql);
-  });
-  vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
-    const outcomeWrite = armed;
-    armed = false;
-    if (outcomeWrite && left > 0) {
-      left--;
-      throw new Error("D1_ERROR: Network connection lost (simulated)");
-    }
-    return batch(stmts);
-  });
-  return { failed: () => n - left };
 }
 
 describe("redelivered, duplicated and reordered messages", () => {

@@ -158,3 +158,30 @@ export async function linesDuring(fn: () => Promise<unknown>): Promise<Record<st
   }
   return lines;
 }
+
+/**
+ * Makes the next `n` outcome writes fail as a D1 outage would: the one batch that moves a run
+ * off `running` (src/engine/outcome.ts) throws before anything is written. Everything else
+ * (claims, reads, the `running` mark) goes through.
+ */
+export function failOutcomeWrites(n: number) {
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  let armed = false;
+  let left = n;
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
+    // The outcome write: the first statement of its batch updates runs still running.
+    if (/^\s*UPDATE runs SET\b[\s\S]*runs\.status = 'running'/.test(sql)) armed = true;
+    return prepare(sql);
+  });
+  vi.spyOn(env.DB, "batch").mockImplementation(async (stmts) => {
+    const outcomeWrite = armed;
+    armed = false;
+    if (outcomeWrite && left > 0) {
+      left--;
+      throw new Error("D1_ERROR: Network connection lost (simulated)");
+    }
+    return batch(stmts);
+  });
+  return { failed: () => n - left };
+}

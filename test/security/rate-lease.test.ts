@@ -1,12 +1,8 @@
 import { env } from "cloudflare:test";
-import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { describe, expect, it } from "vitest";
-import { renderError } from "../../src/api/errors";
-import { rateLimit, rateLimits } from "../../src/api/middleware/rate-limit";
-import { requestId } from "../../src/api/middleware/request-id";
+import { rateLimitedApp } from "../helpers/rate";
+import { rateLimits } from "../../src/api/middleware/rate-limit";
 import type { Identity } from "../../src/domain/identity";
-import type { AppEnv } from "../../src/env";
 import { LEASE_TTL_MS, LeasePool, leaseSize } from "../../src/engine/rate-lease";
 import type { Bucket } from "../../src/engine/rate-limiter";
 import { takeTokens } from "../../src/engine/rate-limiter";
@@ -110,18 +106,7 @@ describe("leased rate limiting through the middleware and the real object", () =
   it("with the default limits, 100 requests pass and the 101st is 429 with Retry-After", async () => {
     const id = crypto.randomUUID();
     const identity: Identity = { kind: "api_key", orgId: `org-${id.slice(0, 8)}`, scopes: new Set(), subject: `api_key:${id}`, keyId: id };
-    const app = new Hono<AppEnv>();
-    app.use("*", requestId);
-    app.use(
-      "*",
-      createMiddleware<AppEnv>(async (c, next) => {
-        c.set("identity", identity);
-        await next();
-      }),
-    );
-    app.use("*", rateLimit);
-    app.onError((err, c) => renderError(c, err));
-    app.get("/v1/ping", (c) => c.json({ ok: true }));
+    const app = rateLimitedApp(identity);
     const defaults = { ...env, RATE_LIMIT_PER_MINUTE: "600", RATE_LIMIT_BURST: "100" };
     let ok = 0;
     let refused: Response | undefined;

@@ -1,13 +1,9 @@
 import { createExecutionContext, env } from "cloudflare:test";
-import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { describe, expect, it } from "vitest";
+import { rateLimitedApp } from "../helpers/rate";
 import { createApp } from "../../src/app";
-import { renderError } from "../../src/api/errors";
-import { rateLimit, rateLimitKey, rateLimits } from "../../src/api/middleware/rate-limit";
-import { requestId } from "../../src/api/middleware/request-id";
+import { rateLimitKey, rateLimits } from "../../src/api/middleware/rate-limit";
 import type { Identity } from "../../src/domain/identity";
-import type { AppEnv } from "../../src/env";
 import { takeToken } from "../../src/engine/rate-limiter";
 import { call, tenant } from "../helpers/api";
 
@@ -108,21 +104,6 @@ describe("RateLimiter Durable Object (called directly, explicit limits)", () => 
 });
 
 describe("rate limit middleware (a small app with its own limits)", () => {
-  function appFor(identity: Identity) {
-    const app = new Hono<AppEnv>();
-    app.use("*", requestId);
-    app.use(
-      "*",
-      createMiddleware<AppEnv>(async (c, next) => {
-        c.set("identity", identity);
-        await next();
-      }),
-    );
-    app.use("*", rateLimit);
-    app.onError((err, c) => renderError(c, err));
-    app.get("/v1/ping", (c) => c.json({ ok: true }));
-    return app;
-  }
   const tight = { ...env, RATE_LIMIT_PER_MINUTE: "1", RATE_LIMIT_BURST: "2" };
   const ident = (): Identity => {
     const id = crypto.randomUUID();
@@ -130,7 +111,7 @@ describe("rate limit middleware (a small app with its own limits)", () => {
   };
 
   it("answers 429 with Retry-After and the /v1 error envelope once the burst is spent", async () => {
-    const app = appFor(ident());
+    const app = rateLimitedApp(ident());
     expect((await app.request("/v1/ping", {}, tight)).status).toBe(200);
     expect((await app.request("/v1/ping", {}, tight)).status).toBe(200);
     const res = await app.request("/v1/ping", { headers: { "x-request-id": "rl-test-1" } }, tight);
@@ -143,8 +124,8 @@ describe("rate limit middleware (a small app with its own limits)", () => {
   });
 
   it("limits each credential separately", async () => {
-    const a = appFor(ident());
-    const b = appFor(ident());
+    const a = rateLimitedApp(ident());
+    const b = rateLimitedApp(ident());
     for (let i = 0; i < 2; i++) expect((await a.request("/v1/ping", {}, tight)).status).toBe(200);
     expect((await a.request("/v1/ping", {}, tight)).status).toBe(429);
     expect((await b.request("/v1/ping", {}, tight)).status).toBe(200);
@@ -159,7 +140,7 @@ describe("rate limit middleware (a small app with its own limits)", () => {
         },
       },
     } as unknown as typeof env;
-    const app = appFor(ident());
+    const app = rateLimitedApp(ident());
     for (let i = 0; i < 4; i++) expect((await app.request("/v1/ping", {}, broken)).status).toBe(200);
   });
 });
