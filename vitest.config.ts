@@ -38,7 +38,8 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/helpers/setup.ts"],
       deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "rrule"] } } },
-      testTimeout: 20_000,
+      // Generous: the full suite loads both cores, and tests that hold a target wait on background work.
+      testTimeout: 60_000,
       // The Worker logs a JSON line per state change; show them only for failing tests.
       silent: "passed-only" as const,
     },

@@ -10,8 +10,9 @@ type Item = { ref: RunRef; msg: Message<unknown> };
 /**
  * The queue handler. A batch's runs are started together (see `startRuns`: one D1 read,
  * one running mark and one outcome write for all of them), runs of different tasks
- * concurrently; runs of one task are started in the order they came, one after another
- * (one round each). Each message is acked or retried on its own: an unreadable one is
+ * concurrently; runs of one task one after another (one round each), earliest due first:
+ * a run that may start now (a manual run, a `run` message, which carries no due time) is
+ * never held behind a run of its task that waits for its second. Each message is acked or retried on its own: an unreadable one is
  * retried until the queue moves it to the dead-letter queue; a message any of whose runs
  * failed to be handled is retried with a delay, and its redelivery skips the runs that
  * were handled (handling is idempotent: delivery is at least once).
@@ -40,6 +41,7 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
       lanes.set(ref.task_id, lane);
     }
   }
+  for (const lane of lanes.values()) lane.sort((x, y) => (x.ref.at ?? 0) - (y.ref.at ?? 0));
   const failed = new Set<Message<unknown>>();
   const runs = (async () => {
     for (let round = 0; ; round++) {

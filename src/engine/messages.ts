@@ -15,7 +15,8 @@ export const RunMessage = z.object({
   org_id: z.string(),
 });
 export type RunMessage = z.infer<typeof RunMessage>;
-export const RunRef = z.object({ run_id: z.string(), task_id: z.string(), org_id: z.string() });
+/** One run of a `runs` message; `at` is when it is due (epoch ms), so the consumer can order a task's runs before reading them. */
+export const RunRef = z.object({ run_id: z.string(), task_id: z.string(), org_id: z.string(), at: z.number().int().optional() });
 export type RunRef = z.infer<typeof RunRef>;
 export const RunsMessage = z.object({ v: z.literal(1), kind: z.literal("runs"), runs: z.array(RunRef).min(1).max(100) });
 export type RunsMessage = z.infer<typeof RunsMessage>;
@@ -80,7 +81,7 @@ export async function sendRuns(
   for (const r of [...runs].sort((a, b) => a.at - b.at)) {
     const delay = Math.min(delayOf(r.at), MAX_QUEUE_DELAY_SECONDS);
     const refs = byDelay.get(delay) ?? [];
-    refs.push({ run_id: r.id, task_id: r.task_id, org_id: r.org_id });
+    refs.push({ run_id: r.id, task_id: r.task_id, org_id: r.org_id, at: r.at });
     byDelay.set(delay, refs);
   }
   const messages: { body: RunsMessage; delaySeconds: number }[] = [];

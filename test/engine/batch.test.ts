@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTask, tenant } from "../helpers/api";
+import { call, createTask, tenant } from "../helpers/api";
 import { captureQueue, deliver, failOutcomeWrites, linesDuring, runsOf, target, tickAt } from "../helpers/engine";
 
 // Issue 12, item 3: the consumer pays once per batch, not per run, and keeps every fault
@@ -125,5 +125,27 @@ describe("a batch of runs", () => {
     expect(result.explicitAcks).toHaveLength(2);
     expect(sink.calls).toHaveLength(2);
     for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["succeeded"]);
+  });
+
+  it("a manual run in one batch with its task's run due in a few seconds starts at once, not after that run's wait", async () => {
+    const { key } = await tenant();
+    const q = captureQueue();
+    const sink = target();
+    const due = Math.ceil(Date.now() / 1000) * 1000 + 3_000;
+    // Recurring (a minutely rule from `due`), so the manual run's success does not complete it.
+    const dtstart = new Date(due).toISOString().slice(0, 19);
+    const t = await createTask(key, { schedule: { kind: "rrule", rule: "FREQ=MINUTELY", dtstart, timezone: "UTC" } });
+    expect(t.next_run_at).toBe(new Date(due).toISOString());
+    await tickAt(Date.now());
+    const scheduled = q.take(t.id);
+    await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
+    const manual = q.take(t.id);
+    // The scheduled run came first; the manual one, due now, still goes first.
+    await deliver(...scheduled.map((m) => m.body), ...manual.map((m) => m.body));
+    const runs = await runsOf(t.id);
+    expect(Number(runs.find((r) => r.trigger === "manual")?.started_at)).toBeLessThan(due);
+    expect(Number(runs.find((r) => r.trigger === "schedule")?.started_at)).toBeGreaterThanOrEqual(due);
+    expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
+    expect(sink.calls).toHaveLength(2);
   });
 });
