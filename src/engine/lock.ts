@@ -1,130 +1,143 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import type { OverlapPolicy } from "../domain/task";
-import { log } from "../log";
 import type { Task } from "../domain/task";
+import type { Env } from "../env";
+import { log } from "../log";
 import { writeHeldOutcome } from "./held";
+import type { Decision, Lease, LeaseRequest, LockState, Waiting } from "./lock-state";
+import { deadlineOf, decide, emptyState, isEmpty, releaseRun, wake } from "./lock-state";
 import { runMessage } from "./messages";
 import { expireLease } from "./outcome";
 import type { HeldOutcome } from "./outcome";
 
-/** A slot held by a run; `held` is the outcome of a run whose executor finished but whose write failed (see `hold`). */
-type Lease = { runId: string; taskId: string; orgId: string; expiresAt: number; reserved?: true; held?: HeldOutcome };
-type Waiting = { runId: string; taskId: string; orgId: string };
-type State = {
-  leases: Lease[];
-  waiting: Waiting[];
-  canceled: string[];
-  dedupe: Record<string, number>;
-  limit: number;
-  policy: OverlapPolicy;
-};
+export type { LeaseRequest } from "./lock-state";
 
 /** Lease grace beyond the run's timeout before the lock declares its consumer dead. */
 export const LEASE_GRACE_MS = 30_000;
 
-/** The lock that serialises a task's runs: one per task, or one per concurrency key in its organization. */
-export const lockOf = (env: Env, task: Task) =>
-  env.TASK_LOCK.get(env.TASK_LOCK.idFromName(task.concurrency_key ? `${task.org_id}:${task.concurrency_key}` : task.id));
+/**
+ * Lock objects per organization for tasks without a concurrency key. A task's lock state
+ * lives in one of these, chosen by a hash of its id, so a burst of 10,000 tasks touches 16
+ * objects, not 10,000 (workerd runs out of memory for SQLite past a few thousand live
+ * objects), and a batch takes its leases in one request per object. A concurrency key keeps
+ * an object of its own: its tasks share one state.
+ */
+export const LOCK_SHARDS = 16;
 
-export type LeaseRequest = {
-  runId: string;
-  taskId: string;
-  orgId: string;
-  limit: number;
-  policy: OverlapPolicy;
-  leaseMs: number;
-  dedupeKey?: string | null;
-  dedupeWindowMs?: number | null;
-};
-/** `written`: storage rows the decision wrote (for the run's cost). */
-export type LeaseDecision = {
-  decision: "run" | "duplicate" | "skip_overlap" | "skip_dedupe" | "buffered";
-  cancel?: string[];
-  written?: number;
-};
+type LockTask = Pick<Task, "id" | "org_id" | "concurrency_key">;
 
-/** How long a slot stays reserved for a buffered run while its message travels back. */
-const RESERVATION_MS = 5 * 60_000;
+/** Which object holds a task's lock (`name`) and the task's key inside it. */
+export function lockAddress(task: LockTask): { name: string; key: string } {
+  if (task.concurrency_key) {
+    const key = `${task.org_id}:${task.concurrency_key}`;
+    return { name: key, key };
+  }
+  return { name: `lock-shard/${task.org_id}/${fnv1a(task.id) % LOCK_SHARDS}`, key: task.id };
+}
+
+export type LockRef = { stub: DurableObjectStub<TaskLock>; key: string };
+
+/** The lock of a task: its object's stub and its key there. */
+export function lockOf(env: Env, task: LockTask): LockRef {
+  const { name, key } = lockAddress(task);
+  return { stub: env.TASK_LOCK.get(env.TASK_LOCK.idFromName(name)), key };
+}
+
+/** Items grouped by the lock object that holds their task's key: one request per group. */
+export function byLock<T>(
+  env: Env,
+  items: T[],
+  taskOf: (item: T) => LockTask,
+): { stub: DurableObjectStub<TaskLock>; entries: { item: T; key: string }[] }[] {
+  const groups = new Map<string, { stub: DurableObjectStub<TaskLock>; entries: { item: T; key: string }[] }>();
+  for (const item of items) {
+    const { name, key } = lockAddress(taskOf(item));
+    let group = groups.get(name);
+    if (!group) {
+      group = { stub: env.TASK_LOCK.get(env.TASK_LOCK.idFromName(name)), entries: [] };
+      groups.set(name, group);
+    }
+    group.entries.push({ item, key });
+  }
+  return [...groups.values()];
+}
+
+export type LeaseDecision = { decision: Decision; cancel?: string[] };
+export type KeyedLeaseRequest = LeaseRequest & { key: string };
+
 /** A lease whose outcome is held is due this soon: the alarm writes it if no redelivery does first. */
 const HELD_LEASE_MS = 60_000;
+/** An expiry the alarm could not write is tried again this much later. */
+const EXPIRE_RETRY_MS = 30_000;
 
 /**
- * The lock of one task (or of one concurrency key): which runs hold a slot, which
- * wait for one, which were canceled by a newer run, and when each deduplication
- * key last ran. Kept in the object's own storage, so it survives eviction; an
- * alarm at the earliest lease deadline expires the leases of consumers that died.
- * It also keeps an executor's outcome that D1 refused to record (`hold`), with the
- * run's lease, until a redelivered message or the alarm writes it: the target is
- * never called again for a run that already ran.
+ * The locks of many tasks (one organization's shard) or of one concurrency key: per key,
+ * the state of `lock-state.ts`, one SQLite row each with its earliest lease deadline. The
+ * object's alarm is the earliest deadline of all its keys; it expires the leases of
+ * consumers that died. Every change is read, decided and written with no await in between
+ * (SQLite calls here are synchronous), so requests that interleave never lose one another's
+ * writes. It also keeps an executor's outcome that D1 refused to record (`hold`), with the
+ * run's lease, until a redelivered message or the alarm writes it: the target is never
+ * called again for a run that already ran.
+ *
+ * Upgrading from one object per task: an old object's state (a storage key "state") is
+ * adopted by its own alarm as key "legacy", so its leases still expire or are written.
  */
 export class TaskLock extends DurableObject<Env> {
-  private async load(): Promise<State> {
-    return (await this.ctx.storage.get<State>("state")) ?? { leases: [], waiting: [], canceled: [], dedupe: {}, limit: 1, policy: "skip" };
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS locks (key TEXT PRIMARY KEY, state TEXT NOT NULL, deadline INTEGER);
+       CREATE INDEX IF NOT EXISTS locks_deadline ON locks (deadline) WHERE deadline IS NOT NULL;`,
+    );
   }
 
-  /** Writes the state and sets the alarm to the earliest lease deadline; returns the storage rows written (for cost). */
-  private async save(s: State): Promise<number> {
-    await this.ctx.storage.put("state", s);
-    const next = Math.min(...s.leases.map((l) => l.expiresAt));
-    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
-    else await this.ctx.storage.deleteAlarm();
-    return 2;
+  /** Takes or refuses a slot for each run (in order; several may share a key). `written`: storage rows written, for the runs' cost. */
+  async acquireMany(reqs: KeyedLeaseRequest[], now = Date.now()): Promise<{ decisions: LeaseDecision[]; written: number }> {
+    const states = this.load(reqs.map((r) => r.key));
+    const changed = new Map<string, LockState>();
+    const decisions = reqs.map((req) => {
+      const s = states.get(req.key) ?? emptyState();
+      states.set(req.key, s);
+      const { decision, cancel, changed: dirty } = decide(s, req, now);
+      if (dirty) changed.set(req.key, s);
+      return cancel ? { decision, cancel } : { decision };
+    });
+    const written = this.write(changed) + (await this.schedule());
+    return { decisions, written };
   }
 
-  /** Asks for a slot for a run; the answer follows the task's overlap policy and dedupe window. */
-  async acquire(req: LeaseRequest, now = Date.now()): Promise<LeaseDecision> {
-    const s = await this.load();
-    s.limit = req.limit;
-    s.policy = req.policy;
-    const held = s.leases.find((l) => l.runId === req.runId);
-    if (held && !held.reserved) return { decision: "duplicate" };
-    if (req.dedupeKey && req.dedupeWindowMs) {
-      const last = s.dedupe[req.dedupeKey];
-      if (last !== undefined && now - last < req.dedupeWindowMs) {
-        if (held) s.leases = s.leases.filter((l) => l !== held);
-        return { decision: "skip_dedupe", written: await this.save(s) };
-      }
+  /**
+   * Gives slots back (idempotent; any outcome held with one goes too) and hands each freed
+   * slot to the first run waiting for it. Returns the storage rows written.
+   */
+  async releaseMany(items: { key: string; runId: string }[], now = Date.now()): Promise<number> {
+    const states = this.load(items.map((i) => i.key));
+    for (const { key, runId } of items) {
+      const s = states.get(key);
+      if (s) releaseRun(s, runId);
     }
-    const others = s.leases.filter((l) => l.runId !== req.runId);
-    const capacity = req.policy === "allow_all" ? Number.POSITIVE_INFINITY : req.limit;
-    let cancel: string[] | undefined;
-    if (!held && others.length >= capacity) {
-      switch (req.policy) {
-        case "buffer_one":
-        case "buffer_all":
-          if (req.policy === "buffer_one" && s.waiting.length > 0) return { decision: "skip_overlap" };
-          if (!s.waiting.some((w) => w.runId === req.runId)) s.waiting.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId });
-          return { decision: "buffered", written: await this.save(s) };
-        case "cancel_other":
-          cancel = others.filter((l) => !l.reserved).map((l) => l.runId);
-          s.canceled.push(...cancel);
-          s.leases = s.leases.filter((l) => !cancel?.includes(l.runId));
-          break;
-        default:
-          return { decision: "skip_overlap" };
-      }
-    }
-    s.leases = s.leases.filter((l) => l.runId !== req.runId);
-    s.leases.push({ runId: req.runId, taskId: req.taskId, orgId: req.orgId, expiresAt: now + req.leaseMs });
-    if (req.dedupeKey) s.dedupe[req.dedupeKey] = now;
-    this.pruneDedupe(s, now, req.dedupeWindowMs ?? 0);
-    const written = await this.save(s);
-    return cancel && cancel.length > 0 ? { decision: "run", cancel, written } : { decision: "run", written };
+    const woken = [...states].flatMap(([key, s]) => wake(s, now).map((w) => ({ key, w })));
+    const written = this.write(states) + (await this.schedule());
+    await this.send(woken);
+    return written;
   }
 
   /** True once a newer run has canceled this one (cancel_other); the running consumer polls it. */
-  async isCanceled(runId: string): Promise<boolean> {
-    return (await this.load()).canceled.includes(runId);
+  async isCanceled(key: string, runId: string): Promise<boolean> {
+    return this.load([key]).get(key)?.canceled.includes(runId) ?? false;
   }
 
   /** Sets a held lease's deadline (a runner's claim or heartbeat). False when the lease is gone (expired or canceled). */
-  async renew(runId: string, expiresAt: number): Promise<boolean> {
-    const s = await this.load();
-    const lease = s.leases.find((l) => l.runId === runId && !l.reserved);
-    if (!lease) return false;
+  async renew(key: string, runId: string, expiresAt: number): Promise<boolean> {
+    const s = this.load([key]).get(key);
+    const lease = s?.leases.find((l) => l.runId === runId && !l.reserved);
+    if (!s || !lease) return false;
     lease.expiresAt = expiresAt;
-    await this.save(s);
+    this.write(new Map([[key, s]]));
+    await this.schedule();
     return true;
   }
 
@@ -133,68 +146,134 @@ export class TaskLock extends DurableObject<Env> {
    * brings its lease's deadline close: a redelivered message writes it (`held`), or the alarm
    * does, instead of running the target again or timing the run out.
    */
-  async hold(runId: string, held: HeldOutcome, now = Date.now()): Promise<void> {
-    const s = await this.load();
-    const lease = s.leases.find((l) => l.runId === runId && !l.reserved);
-    if (!lease) return; // The lease already lapsed: the alarm timed the run out, and a late write changes nothing.
+  async hold(key: string, runId: string, held: HeldOutcome, now = Date.now()): Promise<void> {
+    const s = this.load([key]).get(key);
+    const lease = s?.leases.find((l) => l.runId === runId && !l.reserved);
+    if (!s || !lease) return; // The lease already lapsed: the alarm timed the run out, and a late write changes nothing.
     lease.held = held;
     lease.expiresAt = Math.min(lease.expiresAt, now + HELD_LEASE_MS);
-    await this.save(s);
+    this.write(new Map([[key, s]]));
+    await this.schedule();
   }
 
   /** The outcome held for a run, if its write failed (see `hold`). */
-  async held(runId: string): Promise<HeldOutcome | null> {
-    return (await this.load()).leases.find((l) => l.runId === runId)?.held ?? null;
-  }
-
-  /**
-   * Gives the slot back (idempotent; any outcome held with it goes too) and hands it to the
-   * first waiting run, if any. Returns the storage rows written (for the run's cost).
-   */
-  async release(runId: string, now = Date.now()): Promise<number> {
-    const s = await this.load();
-    s.leases = s.leases.filter((l) => l.runId !== runId);
-    s.canceled = s.canceled.filter((id) => id !== runId);
-    await this.wakeWaiting(s, now);
-    return this.save(s);
+  async held(key: string, runId: string): Promise<HeldOutcome | null> {
+    return (
+      this.load([key])
+        .get(key)
+        ?.leases.find((l) => l.runId === runId)?.held ?? null
+    );
   }
 
   /**
    * Leases past their deadline belong to consumers that died: their runs time out (and retry
    * by the task's rules), unless an outcome is held for the run, which is written instead.
+   * Freed slots then go to waiting runs.
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const s = await this.load();
-    const expired = s.leases.filter((l) => l.expiresAt <= now);
-    s.leases = s.leases.filter((l) => l.expiresAt > now);
-    for (const l of expired) {
-      if (l.reserved) continue;
+    await this.adoptLegacy();
+    const due = this.sql.exec<{ key: string; state: string }>("SELECT key, state FROM locks WHERE deadline <= ?", now).toArray();
+    const states = new Map(due.map((r) => [r.key, JSON.parse(r.state) as LockState]));
+    const expired: { key: string; lease: Lease }[] = [];
+    for (const [key, s] of states) {
+      for (const lease of s.leases) if (lease.expiresAt <= now && !lease.reserved) expired.push({ key, lease });
+      s.leases = s.leases.filter((l) => l.expiresAt > now);
+    }
+    this.write(states);
+    for (const { key, lease: l } of expired) {
       try {
         if (l.held) await writeHeldOutcome(this.env, l.runId, l.taskId, l.orgId, l.held);
         else await expireLease(this.env, l.runId, l.taskId, l.orgId);
       } catch (e) {
         // Keep it for the next alarm rather than lose the run.
-        s.leases.push({ ...l, expiresAt: now + 30_000 });
+        const s = this.load([key]).get(key) ?? emptyState();
+        s.leases.push({ ...l, expiresAt: now + EXPIRE_RETRY_MS });
+        this.write(new Map([[key, s]]));
         log("error", "lease.expire_failed", { run_id: l.runId, task_id: l.taskId, error: e instanceof Error ? e.message : String(e) });
       }
     }
-    await this.wakeWaiting(s, now);
-    await this.save(s);
+    const after = this.load([...states.keys()]);
+    const woken = [...after].flatMap(([key, s]) => wake(s, now).map((w) => ({ key, w })));
+    this.write(after);
+    await this.schedule();
+    await this.send(woken);
   }
 
-  private async wakeWaiting(s: State, now: number): Promise<void> {
-    const capacity = s.policy === "allow_all" ? Number.POSITIVE_INFINITY : s.limit;
-    while (s.waiting.length > 0 && s.leases.length < capacity) {
-      const w = s.waiting.shift();
-      if (!w) break;
-      s.leases.push({ ...w, expiresAt: now + RESERVATION_MS, reserved: true });
-      await this.env.RUNS.send(runMessage({ id: w.runId, task_id: w.taskId }, w.orgId));
+  private load(keys: string[]): Map<string, LockState> {
+    const rows = this.sql
+      .exec<{ key: string; state: string }>(
+        "SELECT key, state FROM locks WHERE key IN (SELECT value FROM json_each(?))",
+        JSON.stringify([...new Set(keys)]),
+      )
+      .toArray();
+    return new Map(rows.map((r) => [r.key, JSON.parse(r.state) as LockState]));
+  }
+
+  /** Writes each key's state (a key with nothing left to remember loses its row); returns the rows written. */
+  private write(states: Map<string, LockState>): number {
+    let written = 0;
+    for (const [key, s] of states) {
+      const c = isEmpty(s)
+        ? this.sql.exec("DELETE FROM locks WHERE key = ?", key)
+        : this.sql.exec(
+            "INSERT INTO locks (key, state, deadline) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, deadline = excluded.deadline",
+            key,
+            JSON.stringify(s),
+            deadlineOf(s),
+          );
+      c.toArray();
+      written += c.rowsWritten;
+    }
+    return written;
+  }
+
+  /** Sets the alarm to the earliest lease deadline of all keys (or clears it); returns 1 when that is a write. */
+  private async schedule(): Promise<number> {
+    const next = this.sql.exec<{ d: number | null }>("SELECT MIN(deadline) AS d FROM locks").one().d;
+    if (next === (await this.ctx.storage.getAlarm())) return 0;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+    return 1;
+  }
+
+  /**
+   * Sends the runs handed a slot. If the queue refuses, they wait again (their slots are
+   * freed), and the error fails the caller, whose message comes back to try once more.
+   */
+  private async send(woken: { key: string; w: Waiting }[]): Promise<void> {
+    if (woken.length === 0) return;
+    try {
+      await this.env.RUNS.sendBatch(woken.map(({ w }) => ({ body: runMessage({ id: w.runId, task_id: w.taskId }, w.orgId) })));
+    } catch (e) {
+      const states = this.load(woken.map((x) => x.key));
+      for (const { key, w } of woken.reverse()) {
+        const s = states.get(key);
+        if (!s) continue;
+        s.leases = s.leases.filter((l) => !(l.runId === w.runId && l.reserved));
+        s.waiting.unshift(w);
+      }
+      this.write(states);
+      await this.schedule();
+      throw e;
     }
   }
 
-  private pruneDedupe(s: State, now: number, windowMs: number): void {
-    const keep = Math.max(windowMs, 30 * 86_400_000);
-    for (const [k, at] of Object.entries(s.dedupe)) if (now - at > keep) delete s.dedupe[k];
+  /** An object from before the shards keeps one task's state under "state": it becomes key "legacy". */
+  private async adoptLegacy(): Promise<void> {
+    const legacy = await this.ctx.storage.get<LockState>("state");
+    if (!legacy) return;
+    this.write(new Map([["legacy", legacy]]));
+    await this.ctx.storage.delete("state");
   }
+}
+
+/** 32-bit FNV-1a: a stable, cheap spread of task ids over the shards. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

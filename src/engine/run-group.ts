@@ -6,11 +6,11 @@ import type { Task } from "../domain/task";
 import { log } from "../log";
 import { execute } from "./execute";
 import { notify } from "./held";
-import { lockOf } from "./lock";
+import { byLock, lockOf } from "./lock";
 import { recordOutcomes, sendRetries } from "./outcome";
 import type { OutcomeItem, Recorded } from "./outcome";
 import type { Batch } from "./batch";
-import { guard, timed } from "./batch";
+import { guardAll, timed } from "./batch";
 
 export type Started = { run: Run; task: Task };
 
@@ -63,10 +63,10 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
   const outcomes: OutcomeItem[] = await timed(batch, "execute", () =>
     Promise.all(
       running.map(async ({ task, run }) => {
-        const lock = lockOf(env, task);
+        const { stub, key } = lockOf(env, task);
         const canceled = () => {
           cost.do_requests++;
-          return lock.isCanceled(run.id);
+          return stub.isCanceled(key, run.id);
         };
         const outcome = await execute(env, task, run, await batch.secrets(task.org_id), canceled);
         return { task, run, outcome, now: Date.now() };
@@ -85,9 +85,8 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
         batch.failed.add(o.run.id);
         log("error", "run.outcome_write_failed", { task_id: o.task.id, run_id: o.run.id, status: o.outcome.status, error });
         cost.do_requests++;
-        await lockOf(env, o.task)
-          .hold(o.run.id, { outcome: o.outcome, finishedAt: o.now })
-          .catch(() => undefined);
+        const { stub, key } = lockOf(env, o.task);
+        await stub.hold(key, o.run.id, { outcome: o.outcome, finishedAt: o.now }).catch(() => undefined);
       }),
     );
     return [];
@@ -103,14 +102,18 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
   return recorded;
 }
 
-/** Gives back the leases of runs this call holds: one Durable Object request each. */
+/** Gives back the leases of runs this call holds: one Durable Object request per lock object. */
 async function release(batch: Batch, group: Started[]): Promise<void> {
   await Promise.all(
-    group.map((g) =>
-      guard(batch, g.run.id, async () => {
-        batch.cost.do_requests++;
-        batch.cost.do_rows_written += await lockOf(batch.env, g.task).release(g.run.id);
-      }),
+    byLock(batch.env, group, (g) => g.task).map(({ stub, entries }) =>
+      guardAll(
+        batch,
+        entries.map((e) => e.item),
+        async () => {
+          batch.cost.do_requests++;
+          batch.cost.do_rows_written += await stub.releaseMany(entries.map(({ item, key }) => ({ key, runId: item.run.id })));
+        },
+      ),
     ),
   );
 }
@@ -121,9 +124,9 @@ async function release(batch: Batch, group: Started[]): Promise<void> {
  * check's probes) runs first, and its outcome waits in the run's result for the runner's.
  */
 export async function handToRunner(batch: Batch, task: Task, run: Run): Promise<void> {
-  const lock = lockOf(batch.env, task);
+  const { stub, key } = lockOf(batch.env, task);
   const edge = placementOf(task).edge
-    ? await execute(batch.env, task, run, await batch.secrets(task.org_id), () => lock.isCanceled(run.id))
+    ? await execute(batch.env, task, run, await batch.secrets(task.org_id), () => stub.isCanceled(key, run.id))
     : undefined;
   const handed = await batch.db
     .update(runs)

@@ -11,8 +11,8 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { metered, newCost, share } from "./cost";
 import { writeHeld } from "./held";
-import { LEASE_GRACE_MS, lockOf } from "./lock";
-import type { LeaseDecision } from "./lock";
+import { LEASE_GRACE_MS, byLock, lockOf } from "./lock";
+import type { LeaseDecision, LeaseRequest } from "./lock";
 import type { RunRef } from "./messages";
 import type { HeldOutcome } from "./outcome";
 import { finishedFields } from "./outcome";
@@ -77,7 +77,7 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   ms.read = Date.now() - t0;
 
   const settle: Settle[] = [];
-  const toLease: { run: Run; task: Task }[] = [];
+  const toLease: Started[] = [];
   const held: Promise<void>[] = [];
   for (const ref of refs) {
     const row = runOf.get(ref.run_id);
@@ -96,14 +96,10 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
     else toLease.push({ run, task: rowToTask(taskRow) });
   }
 
-  const leased = await timed(batch, "lease", () =>
-    Promise.all(toLease.map((c) => guard(batch, c.run.id, async () => ({ ...c, lease: await acquire(batch, c.task, c.run) })))),
-  );
+  const leased = await timed(batch, "lease", () => acquireAll(batch, toLease));
   const ready: Started[] = [];
   const handed: Promise<void>[] = [];
-  for (const l of leased) {
-    if (!l) continue;
-    const { run, task, lease } = l;
+  for (const { run, task, lease } of leased) {
     if (lease.decision === "skip_overlap" || lease.decision === "skip_dedupe") {
       settle.push({ run, status: "skipped", reason: lease.decision === "skip_overlap" ? "overlap" : "dedupe" });
     } else if (lease.decision === "run") {
@@ -133,11 +129,34 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   return batch.failed;
 }
 
-/** Takes a run's lease: one Durable Object request. */
-async function acquire(batch: Batch, task: Task, run: Run): Promise<LeaseDecision> {
+/** Takes the leases of a round's runs: one Durable Object request per lock object, not per run. */
+async function acquireAll(batch: Batch, items: Started[]): Promise<(Started & { lease: LeaseDecision })[]> {
+  const leased: (Started & { lease: LeaseDecision })[] = [];
+  await Promise.all(
+    byLock(batch.env, items, (i) => i.task).map(({ stub, entries }) =>
+      guardAll(
+        batch,
+        entries.map((e) => e.item),
+        async () => {
+          batch.cost.do_requests++;
+          const { decisions, written } = await stub.acquireMany(
+            entries.map(({ item, key }) => ({ key, ...leaseRequest(item.task, item.run) })),
+          );
+          batch.cost.do_rows_written += written;
+          entries.forEach(({ item }, i) => {
+            const lease = decisions[i];
+            if (lease) leased.push({ ...item, lease });
+          });
+        },
+      ),
+    ),
+  );
+  return leased;
+}
+
+function leaseRequest(task: Task, run: Run): LeaseRequest {
   const overlap = (run.input as { overlap_policy?: Task["overlap_policy"] } | null)?.overlap_policy ?? task.overlap_policy;
-  batch.cost.do_requests++;
-  const lease = await lockOf(batch.env, task).acquire({
+  return {
     runId: run.id,
     taskId: task.id,
     orgId: task.org_id,
@@ -146,9 +165,7 @@ async function acquire(batch: Batch, task: Task, run: Run): Promise<LeaseDecisio
     leaseMs: task.timeout_seconds * 1000 + LEASE_GRACE_MS,
     dedupeKey: task.dedupe_key,
     dedupeWindowMs: task.dedupe_window_seconds === null ? null : task.dedupe_window_seconds * 1000,
-  });
-  batch.cost.do_rows_written += lease.written ?? 0;
-  return lease;
+  };
 }
 
 /**
@@ -157,11 +174,11 @@ async function acquire(batch: Batch, task: Task, run: Run): Promise<LeaseDecisio
  * the held outcome is written, the lease released, and the target is not called again.
  */
 async function redeliveredWhileRunning(batch: Batch, task: Task, runId: string): Promise<void> {
-  const lock = lockOf(batch.env, task);
+  const { stub, key } = lockOf(batch.env, task);
   batch.cost.do_requests++;
-  const held = (await lock.held(runId)) as HeldOutcome | null;
+  const held = (await stub.held(key, runId)) as HeldOutcome | null;
   if (!held) return;
   await writeHeld(batch.env, batch.db, task, runId, held);
   batch.cost.do_requests++;
-  batch.cost.do_rows_written += await lock.release(runId);
+  batch.cost.do_rows_written += await stub.releaseMany([{ key, runId }]);
 }

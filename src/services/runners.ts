@@ -59,7 +59,8 @@ export async function claimRun(ctx: ServiceContext, env: Env, p: ClaimRequest): 
       .returning()
       .get();
     if (!row) continue; // Another runner was faster.
-    await lockOf(env, task).renew(row.id, expires);
+    const lock = lockOf(env, task);
+    await lock.stub.renew(lock.key, row.id, expires);
     ctx.log("info", "run.claimed", { task_id: task.id, run_id: row.id, runner_id: p.runner_id });
     return { run: rowToRun(row), task };
   }
@@ -130,15 +131,15 @@ export async function heartbeat(
     .returning({ id: runs.id })
     .get();
   if (!renewed) throw conflict("run_finished", `run ${runId} is no longer running`);
-  const lock = lockOf(env, task);
-  const held = await lock.renew(runId, expires);
+  const { stub, key } = lockOf(env, task);
+  const held = await stub.renew(key, runId, expires);
   const taskGone =
     (await ctx.db
       .select({ n: sql<number>`1` })
       .from(tasks)
       .where(and(eq(tasks.id, task.id), or(eq(tasks.status, "canceled"), isNotNull(tasks.deletedAt))))
       .get()) !== undefined;
-  return { lease_expires_at: expires, cancel: !held || taskGone || (await lock.isCanceled(runId)) };
+  return { lease_expires_at: expires, cancel: !held || taskGone || (await stub.isCanceled(key, runId)) };
 }
 
 export type Completion = {
@@ -209,7 +210,8 @@ export async function completeRun(ctx: ServiceContext, env: Env, runId: string, 
         }
       : { status: c.status, result: report, error: runnerError };
   const recorded = await recordOutcome(env, ctx.db, task, run, outcome, Date.now(), ctx.log);
-  await lockOf(env, task).release(runId);
+  const lock = lockOf(env, task);
+  await lock.stub.releaseMany([{ key: lock.key, runId }]);
   if (!recorded) throw new DomainError("conflict", "run_finished", `run ${runId} was finished before this report arrived`);
   await notify(env, ctx.db, task, recorded, ctx.log);
   return recorded;

@@ -1,7 +1,8 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiKey, call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, expireLeases, runsOf } from "../helpers/engine";
+import { captureQueue, deliver, runsOf } from "../helpers/engine";
+import { expireLeases, lockStorage } from "../helpers/lock";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -50,8 +51,7 @@ describe("runners", () => {
     expect(done.body).toMatchObject({ status: "succeeded", result: { exit_code: 0, stdout_tail: "hello\n" } });
     expect((await call("GET", `/v1/tasks/${t.id}`, { token: key })).body.last_status).toBe("succeeded");
     // The lock is free again and a second report is refused.
-    const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
-    expect((await runInDurableObject(stub, async (_i, s) => s.storage.get<{ leases: unknown[] }>("state")))?.leases).toEqual([]);
+    expect((await lockStorage(t.id)).state.leases).toEqual([]);
     expect(
       (await call("POST", `/v1/runs/${runId}/complete`, { token: runnerKey, body: { runner_id: "host-1", status: "succeeded" } })).status,
     ).toBe(409);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
 import { captureQueue, deliver, failOutcomeWrites, linesDuring, runsOf, target, tickAt } from "../helpers/engine";
+import { lockFor } from "../helpers/lock";
 
 // Issue 12, item 3: the consumer pays once per batch, not per run, and keeps every fault
 // guarantee when part of a batch fails. A tick sends runs due in the same second as one
@@ -60,6 +61,8 @@ describe("a batch of runs", () => {
 
     // Every run.finished carries its share of what the batch cost.
     const finished = lines.filter((l) => l.event === "run.finished");
+    // One request per lock object to take the leases and one to give them back, whichever object holds each task.
+    const objects = new Set((await Promise.all(tasks.map((t) => lockFor(t.id)))).map((l) => l.stub.id.toString())).size;
     expect(finished.map((l) => l.task_id).sort()).toEqual(tasks.map((t) => t.id).sort());
     for (const l of finished) {
       const cost = l.cost as Record<string, number>;
@@ -70,32 +73,34 @@ describe("a batch of runs", () => {
       expect(cost.d1_statements).toBeLessThanOrEqual(3); // 3 reads + 1 mark + 4 outcome statements, shared by 4 runs
       expect(cost.d1_rows_written).toBeGreaterThan(0);
       expect(cost.d1_rows_read).toBeGreaterThan(0);
-      expect(cost.do_requests).toBe(2); // take the lease, give it back
+      expect(cost.do_requests).toBe((2 * objects) / 4);
       expect(cost.do_rows_written).toBeGreaterThan(0);
     }
     // One line per run, not one per step.
     expect(lines.filter((l) => String(l.event).startsWith("run.")).length).toBe(4);
   });
 
-  it("one run's lock fails: only that run is left for the redelivery, which runs it once and no other run again", async () => {
+  it("one lock object fails: only the runs whose lock it holds are left for the redelivery, which runs each once and no other run again", async () => {
     const { tasks, sink, messages } = await burst(3);
-    const victim = tasks[1];
+    const victim = (await lockFor(tasks[1]?.id ?? "")).stub.id;
+    const locks = await Promise.all(tasks.map((t) => lockFor(t.id)));
+    const hit = tasks.filter((_t, i) => locks[i]?.stub.id.equals(victim));
     const get = env.TASK_LOCK.get.bind(env.TASK_LOCK);
     let failures = 1;
     vi.spyOn(env.TASK_LOCK, "get").mockImplementation((id) => {
       const stub = get(id);
-      if (!victim || !id.equals(env.TASK_LOCK.idFromName(victim.id))) return stub;
+      if (!id.equals(victim)) return stub;
       return new Proxy(stub, {
         get(target, prop) {
-          if (prop === "acquire" && failures-- > 0) return async () => Promise.reject(new Error("lock unavailable"));
+          if (prop === "acquireMany" && failures-- > 0) return async () => Promise.reject(new Error("lock unavailable"));
           return Reflect.get(target, prop);
         },
       });
     });
     const first = await deliver(...messages.map((m) => m.body));
-    expect(first.retryMessages).toHaveLength(1); // the message carries the failed run: it comes again
-    expect(sink.calls).toHaveLength(2);
-    expect((await runsOf(victim?.id ?? "")).map((r) => r.status)).toEqual(["queued"]);
+    expect(first.retryMessages).toHaveLength(1); // the message carries the failed runs: it comes again
+    expect(sink.calls).toHaveLength(3 - hit.length);
+    for (const t of hit) expect((await runsOf(t.id)).map((r) => r.status)).toEqual(["queued"]);
     const second = await deliver(...messages.map((m) => m.body));
     expect(second.explicitAcks).toHaveLength(1);
     expect(sink.calls).toHaveLength(3);

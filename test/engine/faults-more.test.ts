@@ -2,7 +2,8 @@ import { DELIVERY_LEAD_SECONDS } from "../../src/engine/messages";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, expireLeases, failOutcomeWrites, runsOf, target, tickAt, until } from "../helpers/engine";
+import { captureQueue, deliver, failOutcomeWrites, runsOf, target, tickAt, until } from "../helpers/engine";
+import { expireLeases, lockFor, lockStorage } from "../helpers/lock";
 import { setupTask } from "../helpers/tasks";
 
 const MIN = 60_000;
@@ -22,20 +23,6 @@ async function setup(...args: Parameters<typeof setupTask>) {
   const s = await setupTask(...args);
   made.push(s.t.id);
   return s;
-}
-
-type LockState = { leases: { runId: string; expiresAt: number; held?: unknown }[]; waiting: { runId: string }[] };
-const lockOf = (taskId: string) => env.TASK_LOCK.get(env.TASK_LOCK.idFromName(taskId));
-/** The lock's storage: its state, its alarm, and the runs whose outcome it holds (with their lease). */
-async function lockStorage(taskId: string) {
-  return runInDurableObject(lockOf(taskId), async (_i, s) => {
-    const state = (await s.storage.get<LockState>("state")) ?? null;
-    return {
-      state,
-      alarm: await s.storage.getAlarm(),
-      held: (state?.leases ?? []).filter((l) => l.held !== undefined).map((l) => l.runId),
-    };
-  });
 }
 
 describe("redelivered, duplicated and reordered messages", () => {
@@ -150,7 +137,7 @@ describe("the lock's Durable Object is evicted", () => {
     const a = await newRun();
     const running = deliver(a.msg);
     await until(() => sink.calls.length === 1);
-    const stub = lockOf(t.id);
+    const { stub } = await lockFor(t.id);
     const before = await runInDurableObject(stub, (instance) => instance);
     await evictDurableObject(stub);
     // The rebuilt object knows the lease from its storage: a redelivered copy does nothing.
@@ -178,7 +165,7 @@ describe("the lock's Durable Object is evicted", () => {
     await until(() => sink.calls.length === 1);
     const b = await newRun();
     await deliver(b.msg);
-    await evictDurableObject(lockOf(t.id));
+    await evictDurableObject((await lockFor(t.id)).stub);
     sink.release();
     await running;
     const handed = q.take(t.id);

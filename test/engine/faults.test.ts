@@ -1,7 +1,8 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, createTask, cronTask, tenant } from "../helpers/api";
-import { captureQueue, deliver, expireLeases, runsOf, target, tickAt, until } from "../helpers/engine";
+import { captureQueue, deliver, runsOf, target, tickAt, until } from "../helpers/engine";
+import { expireLeases, lockFor, lockStorage } from "../helpers/lock";
 import { tick } from "../../src/engine/tick";
 
 afterEach(() => vi.restoreAllMocks());
@@ -15,9 +16,11 @@ describe("faults", () => {
     const run = await call("POST", `/v1/tasks/${t.id}/run`, { token: key });
     q.take(t.id);
     // What a consumer does before it dies: take the lease and mark the run running.
-    const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
-    const lease = await stub.acquire({ runId: run.body.id, taskId: t.id, orgId: org, limit: 1, policy: "skip", leaseMs: 60_000 });
-    expect(lease.decision).toBe("run");
+    const { stub, key: lockKey } = await lockFor(t.id);
+    const lease = await stub.acquireMany([
+      { key: lockKey, runId: run.body.id, taskId: t.id, orgId: org, limit: 1, policy: "skip", leaseMs: 60_000 },
+    ]);
+    expect(lease.decisions[0]?.decision).toBe("run");
     await env.DB.prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ?").bind(Date.now(), run.body.id).run();
     // Time passes: the lease's deadline is now behind us and the consumer never reported.
     await expireLeases(t.id);
@@ -29,8 +32,7 @@ describe("faults", () => {
     ]);
     expect(runs[1]?.dispatched_at).not.toBeNull(); // its retry message went out
     // The slot is free again.
-    const state = await runInDurableObject(stub, async (_i, s) => s.storage.get<{ leases: unknown[] }>("state"));
-    expect(state?.leases).toEqual([]);
+    expect((await lockStorage(t.id)).state.leases).toEqual([]);
   });
 
   it("messages delivered after the task was paused, canceled or deleted run nothing", async () => {

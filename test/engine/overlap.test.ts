@@ -1,6 +1,6 @@
-import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { deliver, runsOf, until } from "../helpers/engine";
+import { lockStorage } from "../helpers/lock";
 import { setupTask } from "../helpers/tasks";
 
 afterEach(() => vi.restoreAllMocks());
@@ -138,10 +138,7 @@ describe("dedupe and idempotency", () => {
     await until(() => sink.calls.length === 1);
     const b = await newRun();
     await deliver(b.msg);
-    const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(t.id));
-    const state = await runInDurableObject(stub, async (_i, s) =>
-      s.storage.get<{ leases: { runId: string }[]; waiting: { runId: string }[] }>("state"),
-    );
+    const { state } = await lockStorage(t.id);
     expect(state?.leases.map((l) => l.runId)).toEqual([a.id]);
     expect(state?.waiting.map((w) => w.runId)).toEqual([b.id]);
     sink.release();

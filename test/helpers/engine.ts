@@ -4,7 +4,6 @@ import {
   createScheduledController,
   env,
   getQueueResult,
-  runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { vi } from "vitest";
@@ -126,17 +125,6 @@ export async function runsOf(taskId: string) {
     .bind(taskId)
     .all<Record<string, unknown>>();
   return results;
-}
-
-/** Time passes for a task's lock: every lease's deadline is now behind us (as if its holder stopped reporting). */
-export async function expireLeases(taskId: string) {
-  const stub = env.TASK_LOCK.get(env.TASK_LOCK.idFromName(taskId));
-  await runInDurableObject(stub, async (_i, s) => {
-    const st = await s.storage.get<{ leases: { expiresAt: number }[] }>("state");
-    for (const l of st?.leases ?? []) l.expiresAt = Date.now() - 1;
-    await s.storage.put("state", st);
-  });
-  return stub;
 }
 
 /** The JSON log lines written while `fn` runs. */
