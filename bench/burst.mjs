@@ -9,13 +9,13 @@
 // --peers, the same workload on BullMQ + Redis and pg-boss + Postgres, one after the
 // other. Writes bench/results/burst-<n>-<date>.json and bench/results/burst.md.
 //
-// Options: --n 1000 --peers --peers-only --port 8790 --concurrency 64
+// Options: --n 1000 --peers --peers-only --port 8790 --concurrency 64 --run-log each|failures
 //   --peer-concurrency 100 --pgboss-poll 0.5 --wait-minutes 6 --keep-state --in-place
 import "./burst/defaults.mjs"; // first: sets the default port before load/config.mjs reads it
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KEEP_STATE, PORT, RATE_VARS } from "./load/config.mjs";
+import { KEEP_STATE, option, PORT, SERVER_VARS } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
@@ -29,6 +29,9 @@ import { correct } from "./burst/targets.mjs";
 import { runPeers } from "./peers/run.mjs";
 import { stopPeerServers } from "./peers/system.mjs";
 
+// The service's default log (a `run.finished` line per run), unless --run-log failures.
+SERVER_VARS.RUN_LOG = String(option("run-log", "each"));
+
 async function main() {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "tasks-burst-"));
   const report = {
@@ -38,7 +41,7 @@ async function main() {
       peers: PEERS || PEERS_ONLY,
       port: PORT,
       create_concurrency: CREATE_CONCURRENCY,
-      rate_limit_vars: RATE_VARS,
+      server_vars: SERVER_VARS,
       state_dir: stateDir,
     },
     machine: versions(),

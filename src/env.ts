@@ -35,6 +35,13 @@ export interface Env {
    * each claim happens; test/engine/claim-on-write.test.ts turns it back on.
    */
   CLAIM_ON_WRITE?: string;
+  /**
+   * Which runs get a `run.finished` log line: "each" (the default) or "failures" (every run
+   * that did not succeed; a batch's `runs.batch` line still counts them all and carries the
+   * batch's cost). Log lines are billed on Cloudflare, and under `wrangler dev` every line
+   * costs the dev server a connection: 10,000 lines in seconds run it out of file descriptors.
+   */
+  RUN_LOG?: string;
   /** Sustained requests per minute per credential on /v1 (default 600). */
   RATE_LIMIT_PER_MINUTE?: string;
   /** Bucket size: requests a credential may send at once (default 100). */

@@ -5,6 +5,7 @@
 //   tick.finished {now, claimed, queued, duration_ms?, cost?: {...units}}  (or tick.continued,
 //                 when an invocation hands the rest to a continuation)
 //   run.finished  {task_id, run_id, status, cost?: {...units}}   (fractions allowed)
+//   runs.batch    {runs, started, failed, duration_ms, ms, cost?: {...units}}  (a batch's total)
 // Anything absent is reported as null ("n/a"), never guessed.
 import { readFileSync } from "node:fs";
 
@@ -48,29 +49,37 @@ export function claimTiming(events, from) {
 }
 
 /**
- * Average billable units per run: the mean of run.finished costs for `ids`, plus each
- * tick's cost spread over the runs it queued. null when the engine logs no costs.
+ * Average billable units per run: the consumer's cost per run plus each tick's cost spread
+ * over the runs it queued. The consumer's comes from the `runs.batch` lines (each carries
+ * its batch's total cost and run count) when they carry cost, which holds whatever RUN_LOG
+ * keeps of the run.finished lines; otherwise from the mean of run.finished costs for `ids`.
+ * null when the engine logs no costs.
  */
 export function costPerRun(events, ids, ticks) {
   const runs = events.filter((e) => e.name === "run.finished" && ids.has(e.task_id));
   const withCost = runs.filter((r) => r.cost && typeof r.cost === "object");
+  const batches = events.filter((e) => e.name === "runs.batch" && e.cost && typeof e.cost === "object" && e.runs > 0);
   const tickCosts = ticks.filter((t) => t.cost && typeof t.cost === "object");
-  if (withCost.length === 0 && tickCosts.length === 0) return { runs_logged: runs.length, runs_with_cost: 0, per_run: null };
+  if (withCost.length === 0 && batches.length === 0 && tickCosts.length === 0)
+    return { runs_logged: runs.length, runs_with_cost: 0, per_run: null };
   const keys = new Set(COST_KEYS);
-  for (const x of [...withCost, ...tickCosts]) for (const k of Object.keys(x.cost)) keys.add(k);
+  for (const x of [...withCost, ...batches, ...tickCosts]) for (const k of Object.keys(x.cost)) keys.add(k);
   const queued = tickCosts.reduce((a, t) => a + t.queued, 0);
+  const batchRuns = batches.reduce((a, b) => a + b.runs, 0);
+  const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
   const perRun = {};
   const fromRuns = {};
   const fromTicks = {};
   for (const k of keys) {
-    const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-    fromRuns[k] = withCost.length ? withCost.reduce((a, r) => a + num(r.cost[k]), 0) / withCost.length : 0;
+    if (batchRuns) fromRuns[k] = batches.reduce((a, b) => a + num(b.cost[k]), 0) / batchRuns;
+    else fromRuns[k] = withCost.length ? withCost.reduce((a, r) => a + num(r.cost[k]), 0) / withCost.length : 0;
     fromTicks[k] = queued ? tickCosts.reduce((a, t) => a + num(t.cost[k]), 0) / queued : 0;
     perRun[k] = round3(fromRuns[k] + fromTicks[k]);
   }
   return {
     runs_logged: runs.length,
     runs_with_cost: withCost.length,
+    consumer_cost_from: batchRuns ? `runs.batch lines (${batches.length} batches, ${batchRuns} runs)` : "run.finished lines",
     ticks_with_cost: tickCosts.length,
     per_run: perRun,
     from_runs: mapValues(fromRuns, round3),

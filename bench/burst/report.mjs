@@ -30,7 +30,7 @@ const ms = (x) => (typeof x === "number" ? `${x} ms` : "n/a (no duration_ms logg
 const row = (name, x) =>
   x?.error
     ? `| ${name} | error: ${x.error} | | | | | |`
-    : `| ${name} | ${cell(x?.lateness_ms)} | ${x?.early ?? "–"} | ${x?.missing ?? "–"} | ${x?.doubled ?? "–"} | ${JSON.stringify(x?.api_runs_per_task ?? x?.handler_runs_per_job ?? {})} | ${x?.due_to_last_call_s ?? "–"} |`;
+    : `| ${name} | ${cell(x?.lateness_ms)} | ${x?.early ?? "–"} | ${x?.missing ?? "–"} | ${x?.doubled ?? "–"} | ${x?.api_check_error ? "API unreadable (below)" : JSON.stringify(x?.api_runs_per_task ?? x?.handler_runs_per_job ?? {})} | ${x?.due_to_last_call_s ?? "–"} |`;
 
 /** One N's section of burst.md. */
 function section(r) {
@@ -39,7 +39,7 @@ function section(r) {
   const lines = [
     `## N = ${r.config.n} — ${r.finished_at}`,
     "",
-    `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}, load ${m.load_average_at_start?.join(" ")}. Local \`wrangler dev\`; figures are this machine's. \`${r.file}\`.`,
+    `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}, load ${m.load_average_at_start?.join(" ")}. Local \`wrangler dev\`${r.config.server_vars?.RUN_LOG ? ` with RUN_LOG=${r.config.server_vars.RUN_LOG} (see bench/burst.mjs)` : ""}; figures are this machine's. \`${r.file}\`.`,
     "",
     "| System | lateness p50 / p90 / p99 / max (ms) | early | missing | doubled | runs per task (API / handler) | due → last call (s) |",
     "|---|---|---|---|---|---|---|",
@@ -48,6 +48,11 @@ function section(r) {
   if (r.peers?.skipped) lines.push(`| peers | skipped: ${r.peers.skipped} | | | | | |`);
   else if (r.peers) for (const [k, v] of Object.entries(r.peers)) lines.push(row(k, v));
   if (r.error) lines.push("", `**Error:** ${r.error}`);
+  if (o?.api_check_error)
+    lines.push(
+      "",
+      `**The API's run list could not be read after the burst** (${o.api_check_error}): under \`wrangler dev\` the dev server's inspector proxy posts 4 debug lines per subrequest of the Worker over connections that outlive them, and a burst of this size leaves the dev server without file descriptors. The sink's counts (missing, doubled) stand; runs per task in the API were not checked.`,
+    );
   if (r.ours) {
     const c = o.claim ?? {};
     lines.push(
@@ -56,7 +61,7 @@ function section(r) {
         `Time to claim: ${ms(c.claim_ms_sum)} in ${c.ticks_that_queued ?? 0} tick(s) that queued ${c.runs_queued_by_ticks ?? 0} runs (first tick start → last claim ${ms(c.claim_span_ms)}); ` +
         `${Math.max(0, (o.created ?? 0) - (c.runs_queued_by_ticks ?? 0))} not queued by a tick (claimed at write, or never).`,
       "",
-      `Cost per run (from the server log, tick cost spread over the runs it queued): ${
+      `Cost per run (from the server log: the consumer's runs.batch costs, or run.finished ones, plus tick cost spread over the runs it queued): ${
         o.cost?.per_run
           ? Object.entries(o.cost.per_run)
               .map(([k, v]) => `${k} ${v}`)

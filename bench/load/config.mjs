@@ -31,6 +31,8 @@ export const ADMIN_TOKEN = readDevVar("ADMIN_TOKEN") ?? "dev-admin-token";
 // The per-credential rate limit (default 600/min, burst 100) would turn most of the
 // load into 429s: the bench measures the scheduler and the store, not the limiter.
 export const RATE_VARS = { RATE_LIMIT_PER_MINUTE: "100000000", RATE_LIMIT_BURST: "1000000" };
+/** Every `--var` the started server gets: the rate limits above, and what a bench adds before it starts the server. */
+export const SERVER_VARS = { ...RATE_VARS };
 
 // The server started by the bench reads the same example file `npm start` copies to
 // .dev.vars, so the admin token comes from there rather than being repeated here.

@@ -122,10 +122,20 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
   const recorded = (await Promise.all([...groups].map(([due, group]) => runGroup(batch, due, group)))).flat();
   await Promise.all([...held, ...handed]);
 
-  // One line per batch: how many runs, and where the time went (read, lease, wait, mark, execute, record, release).
-  log("info", "runs.batch", { runs: refs.length, started: ready.length, failed: batch.failed.size, duration_ms: Date.now() - t0, ms });
+  // One line per batch: how many runs, where the time went (read, lease, wait, mark, execute,
+  // record, release), and what the whole batch cost.
+  log("info", "runs.batch", {
+    runs: refs.length,
+    started: ready.length,
+    failed: batch.failed.size,
+    duration_ms: Date.now() - t0,
+    ms,
+    cost,
+  });
   const each = share(cost, refs.length);
-  for (const r of recorded) log("info", "run.finished", { ...finishedFields(r), cost: each });
+  const onlyFailures = env.RUN_LOG === "failures";
+  for (const r of recorded)
+    if (!onlyFailures || r.run.status !== "succeeded") log("info", "run.finished", { ...finishedFields(r), cost: each });
   return batch.failed;
 }
 

@@ -110,6 +110,24 @@ describe("a batch of runs", () => {
     }
   });
 
+  it('RUN_LOG "failures": only runs that did not succeed get a run.finished line; runs.batch counts them all with the batch\'s cost', async () => {
+    const { tasks, messages } = await burst(3);
+    const victim = tasks[0]?.id;
+    target((c) => (c.headers.get("x-task-id") === victim ? new Response("down", { status: 500 }) : new Response("ok")));
+    env.RUN_LOG = "failures";
+    try {
+      const lines = await linesDuring(() => deliver(...messages.map((m) => m.body)));
+      const finished = lines.filter((l) => l.event === "run.finished");
+      expect(finished.map((l) => [l.task_id, l.status])).toEqual([[victim, "failed"]]);
+      const batchLine = lines.find((l) => l.event === "runs.batch");
+      expect(batchLine).toMatchObject({ runs: 3, started: 3 });
+      expect(batchLine?.cost).toMatchObject({ d1_statements: expect.any(Number), d1_rows_written: expect.any(Number) });
+    } finally {
+      env.RUN_LOG = undefined;
+    }
+    for (const t of tasks) expect((await runsOf(t.id)).map((r) => r.status)).toEqual([t.id === victim ? "failed" : "succeeded"]);
+  });
+
   it("the outcome write fails for the whole batch: every outcome is held, and the redelivery writes them without calling a target again", async () => {
     const { tasks, sink, messages } = await burst(3);
     failOutcomeWrites(1);
