@@ -1,4 +1,4 @@
-import { Scalar } from "@scalar/hono-api-reference";
+import { docsPage } from "./api/docs";
 import { DOCUMENT } from "./api/document";
 import { renderError } from "./api/errors";
 import { requestGuards } from "./api/middleware/guards";
@@ -35,7 +35,7 @@ export function createApp() {
     description: "A JWT (HS256/RS256/ES256), an API key (tk_…), or the admin token. API keys also work as `UserKey <key>` or `X-API-Key`.",
   });
   app.doc31("/openapi.json", DOCUMENT);
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tasks API reference" }));
+  app.get("/docs", docsPage);
 
   app.use("/v1/*", ...requestGuards);
 
