@@ -21,6 +21,9 @@ export default defineConfig(async () => {
             RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
           },
           r2Buckets: ["BACKUPS"],
+          // wrangler.toml's [assets] (/docs/scalar.js, /docs/init.js). SELF is the Worker itself
+          // here, with no asset router in front, so test/api/docs.test.ts reads them through a binding.
+          assets: { directory: "./public", binding: "ASSETS" },
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
@@ -37,6 +40,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/helpers/setup.ts"],
+      // Copies the API reference's bundle into public/docs/ (wrangler's [build] does it for dev and deploy).
+      globalSetup: ["./scripts/assets.mjs"],
       deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "rrule"] } } },
       // Generous: the full suite loads both cores, and tests that hold a target wait on background work.
       testTimeout: 60_000,

@@ -36,14 +36,21 @@ if (!existsSync(".dev.vars")) {
   console.log("[start] created .dev.vars from .dev.vars.example (development secrets)");
 }
 
+// Wrangler's local runtime fetches a sample `Request.cf` object from
+// workers.cloudflare.com at startup; offline, that prints a getaddrinfo ENOTFOUND stack
+// trace per process. Miniflare's CLOUDFLARE_CF_FETCH_ENABLED=false skips the fetch and uses
+// its built-in placeholder (request.cf is a sample object locally either way).
+const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env };
+
 const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist], {
   stdio: "inherit",
-  env: { ...process.env, CI: "true" },
+  env: { ...env, CI: "true" },
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args], {
   stdio: "inherit",
+  env,
 });
 const stop = () => {
   dev.kill("SIGINT");

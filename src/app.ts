@@ -1,4 +1,5 @@
-import { Scalar } from "@scalar/hono-api-reference";
+import { docsPage } from "./api/docs";
+import { DOCUMENT } from "./api/document";
 import { renderError } from "./api/errors";
 import { requestGuards } from "./api/middleware/guards";
 import { requestId } from "./api/middleware/request-id";
@@ -33,16 +34,8 @@ export function createApp() {
     scheme: "bearer",
     description: "A JWT (HS256/RS256/ES256), an API key (tk_…), or the admin token. API keys also work as `UserKey <key>` or `X-API-Key`.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Tasks API",
-      version: "1.0.0",
-      description: "Scheduled tasks on Cloudflare Workers: cron, RRULE, once, delayed and event schedules.",
-    },
-    security: [{ bearer: [] }],
-  });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tasks API reference" }));
+  app.doc31("/openapi.json", DOCUMENT);
+  app.get("/docs", docsPage);
 
   app.use("/v1/*", ...requestGuards);
 

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** public/ as Workers Static Assets (vitest.config.ts): test/api/docs.test.ts reads the reference's files. */
+      ASSETS: Fetcher;
     }
   }
 }

@@ -9,6 +9,10 @@ import { validationHook } from "./validation";
 //   route contract  <verb><Resource>Route   createTaskRoute, listTasksRoute, pauseTaskRoute, getRunArtifactRoute
 //   its handler     <verb><Resource>Handler createTaskHandler, listTasksHandler, …
 //   router          <resources>Router       tasksRouter, runsRouter, apiKeysRouter, …
+//   operationId     <verb><Resource>        the contract's name without Route: createTask, listRuns, …;
+//                   a dialect face's are prefixed with its name: kubiyaCreateScheduledTask,
+//                   netstacksCreateSchedule (client generators name their methods from them,
+//                   so they are stable; test/api/openapi-ids.test.ts checks each is set and unique)
 
 /**
  * The one router factory: the app, every /v1 router and every dialect face (api/face.ts,

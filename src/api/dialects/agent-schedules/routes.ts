@@ -94,6 +94,7 @@ const base = "/api/agents/{id}/schedules";
 export const listSchedulesRoute = createRoute({
   method: "get",
   path: base,
+  operationId: "agentSchedulesListSchedules",
   tags,
   middleware: read,
   summary: "List the agent's schedules",
@@ -103,6 +104,7 @@ export const listSchedulesRoute = createRoute({
 export const createScheduleRoute = createRoute({
   method: "post",
   path: base,
+  operationId: "agentSchedulesCreateSchedule",
   tags,
   middleware: write,
   summary: "Create a schedule",
@@ -112,6 +114,7 @@ export const createScheduleRoute = createRoute({
 export const getScheduleRoute = createRoute({
   method: "get",
   path: `${base}/{scheduleId}`,
+  operationId: "agentSchedulesGetSchedule",
   tags,
   middleware: read,
   summary: "Get a schedule with its executions",
@@ -121,6 +124,7 @@ export const getScheduleRoute = createRoute({
 export const updateScheduleRoute = createRoute({
   method: "put",
   path: `${base}/{scheduleId}`,
+  operationId: "agentSchedulesUpdateSchedule",
   tags,
   middleware: write,
   summary: "Update a schedule (only the fields sent)",
@@ -130,6 +134,7 @@ export const updateScheduleRoute = createRoute({
 export const deleteScheduleRoute = createRoute({
   method: "delete",
   path: `${base}/{scheduleId}`,
+  operationId: "agentSchedulesDeleteSchedule",
   tags,
   middleware: write,
   summary: "Delete a schedule",

@@ -115,6 +115,7 @@ export const ListQuery = z.object({
 export const createTaskRoute = createRoute({
   method: "post",
   path: "/tasks",
+  operationId: "agentflowCreateTask",
   tags,
   middleware: write,
   summary: "Create a scheduled task",
@@ -124,6 +125,7 @@ export const createTaskRoute = createRoute({
 export const listTasksRoute = createRoute({
   method: "get",
   path: "/tasks",
+  operationId: "agentflowListTasks",
   tags,
   middleware: read,
   summary: "List tasks",
@@ -133,6 +135,7 @@ export const listTasksRoute = createRoute({
 export const getTaskRoute = createRoute({
   method: "get",
   path: "/tasks/{id}",
+  operationId: "agentflowGetTask",
   tags,
   middleware: read,
   summary: "Get a task",
@@ -142,6 +145,7 @@ export const getTaskRoute = createRoute({
 export const updateTaskRoute = createRoute({
   method: "put",
   path: "/tasks/{id}",
+  operationId: "agentflowUpdateTask",
   tags,
   middleware: write,
   summary: "Update the fields provided",
@@ -151,6 +155,7 @@ export const updateTaskRoute = createRoute({
 export const runTaskNowRoute = createRoute({
   method: "post",
   path: "/tasks/{id}/run_now",
+  operationId: "agentflowRunTaskNow",
   tags,
   middleware: write,
   summary: "Run once now, outside the schedule",
@@ -160,22 +165,24 @@ export const runTaskNowRoute = createRoute({
 export const snoozeTaskRoute = createRoute({
   method: "post",
   path: "/tasks/{id}/snooze",
+  operationId: "agentflowSnoozeTask",
   tags,
   middleware: write,
   summary: "Delay the next scheduled run",
   request: { params: IdParam, body: body(SnoozeBody) },
   responses: { 200: json(TaskView, "The task"), ...errors },
 });
-const action = (verb: "pause" | "resume" | "cancel", summary: string) =>
+const action = (verb: "pause" | "resume" | "cancel", operationId: string, summary: string) =>
   createRoute({
     method: "post",
     path: `/tasks/{id}/${verb}`,
+    operationId,
     tags,
     middleware: write,
     summary,
     request: { params: IdParam },
     responses: { 200: json(TaskView, "The task"), ...errors },
   });
-export const pauseTaskRoute = action("pause", "Pause: no scheduled runs until resumed");
-export const resumeTaskRoute = action("resume", "Resume a paused (or snoozed) task");
-export const cancelTaskRoute = action("cancel", "Cancel for good");
+export const pauseTaskRoute = action("pause", "agentflowPauseTask", "Pause: no scheduled runs until resumed");
+export const resumeTaskRoute = action("resume", "agentflowResumeTask", "Resume a paused (or snoozed) task");
+export const cancelTaskRoute = action("cancel", "agentflowCancelTask", "Cancel for good");

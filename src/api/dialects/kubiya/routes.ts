@@ -39,6 +39,7 @@ export const ListQuery = z.object({
 export const listScheduledTasksRoute = createRoute({
   method: "get",
   path: BASE,
+  operationId: "kubiyaListScheduledTasks",
   tags,
   security,
   middleware: read,
@@ -49,6 +50,7 @@ export const listScheduledTasksRoute = createRoute({
 export const getScheduledTaskRoute = createRoute({
   method: "get",
   path: `${BASE}/{taskId}`,
+  operationId: "kubiyaGetScheduledTask",
   tags,
   security,
   middleware: read,
@@ -59,6 +61,7 @@ export const getScheduledTaskRoute = createRoute({
 export const createScheduledTaskRoute = createRoute({
   method: "post",
   path: BASE,
+  operationId: "kubiyaCreateScheduledTask",
   tags,
   security,
   middleware: write,
@@ -69,6 +72,7 @@ export const createScheduledTaskRoute = createRoute({
 export const updateScheduledTaskRoute = createRoute({
   method: "put",
   path: `${BASE}/{taskId}`,
+  operationId: "kubiyaUpdateScheduledTask",
   tags,
   security,
   middleware: write,
@@ -79,6 +83,7 @@ export const updateScheduledTaskRoute = createRoute({
 export const deleteScheduledTaskRoute = createRoute({
   method: "delete",
   path: `${BASE}/{taskId}`,
+  operationId: "kubiyaDeleteScheduledTask",
   tags,
   security,
   middleware: write,

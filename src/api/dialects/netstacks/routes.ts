@@ -44,11 +44,14 @@ const IdParam = z.object({
 export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-schedules") {
   const agent = base === "/api/tasks/agent-schedules";
   const what = agent ? "agent schedule" : "scheduled task";
+  // operationIds name the seed's resource: netstacksCreateSchedule, netstacksCreateAgentSchedule, …
+  const noun = agent ? "AgentSchedule" : "Schedule";
   const one = `${base}/{id}`;
   return {
     createTaskRoute: createRoute({
       method: "post",
       path: base,
+      operationId: `netstacksCreate${noun}`,
       tags,
       security,
       middleware: write,
@@ -59,6 +62,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     listTasksRoute: createRoute({
       method: "get",
       path: base,
+      operationId: `netstacksList${noun}s`,
       tags,
       security,
       middleware: read,
@@ -69,6 +73,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     getTaskRoute: createRoute({
       method: "get",
       path: one,
+      operationId: `netstacksGet${noun}`,
       tags,
       security,
       middleware: read,
@@ -79,6 +84,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     updateTaskRoute: createRoute({
       method: "put",
       path: one,
+      operationId: `netstacksUpdate${noun}`,
       tags,
       security,
       middleware: write,
@@ -89,6 +95,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     deleteTaskRoute: createRoute({
       method: "delete",
       path: one,
+      operationId: `netstacksDelete${noun}`,
       tags,
       security,
       middleware: write,
@@ -99,6 +106,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     runTaskRoute: createRoute({
       method: "post",
       path: `${one}/run`,
+      operationId: `netstacksRun${noun}`,
       tags,
       security,
       middleware: write,
@@ -109,6 +117,7 @@ export function faceRoutes(base: "/api/tasks/schedules" | "/api/tasks/agent-sche
     toggleTaskRoute: createRoute({
       method: "post",
       path: `${one}/toggle`,
+      operationId: `netstacksToggle${noun}`,
       tags,
       security,
       middleware: write,

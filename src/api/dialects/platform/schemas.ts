@@ -177,6 +177,7 @@ const base = "/api/v1/tasks";
 export const listTasksRoute = createRoute({
   method: "get",
   path: base,
+  operationId: "platformListTasks",
   tags,
   middleware: read,
   summary: "List tasks",
@@ -186,6 +187,7 @@ export const listTasksRoute = createRoute({
 export const createTaskRoute = createRoute({
   method: "post",
   path: base,
+  operationId: "platformCreateTask",
   tags,
   middleware: write,
   summary: "Create task",
@@ -195,6 +197,7 @@ export const createTaskRoute = createRoute({
 export const getTaskRoute = createRoute({
   method: "get",
   path: `${base}/{id}`,
+  operationId: "platformGetTask",
   tags,
   middleware: read,
   summary: "Get task",
@@ -204,6 +207,7 @@ export const getTaskRoute = createRoute({
 export const updateTaskRoute = createRoute({
   method: "put",
   path: `${base}/{id}`,
+  operationId: "platformUpdateTask",
   tags,
   middleware: write,
   summary: "Update task (only the fields sent change)",
@@ -213,6 +217,7 @@ export const updateTaskRoute = createRoute({
 export const deleteTaskRoute = createRoute({
   method: "delete",
   path: `${base}/{id}`,
+  operationId: "platformDeleteTask",
   tags,
   middleware: write,
   summary: "Delete task",
@@ -222,6 +227,7 @@ export const deleteTaskRoute = createRoute({
 export const runTaskRoute = createRoute({
   method: "post",
   path: `${base}/{id}/run`,
+  operationId: "platformRunTask",
   tags,
   middleware: write,
   summary: "Run immediately and wait for the execution",

@@ -9,6 +9,7 @@ const tags = ["API keys"];
 export const createApiKeyRoute = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "createApiKey",
   tags,
   middleware: [requireAdmin],
   summary: "Issue an API key (the key is shown once)",
@@ -18,6 +19,7 @@ export const createApiKeyRoute = createRoute({
 export const listApiKeysRoute = createRoute({
   method: "get",
   path: "/v1/api-keys",
+  operationId: "listApiKeys",
   tags,
   middleware: [requireAdmin],
   summary: "List API keys (never their secrets)",
@@ -27,6 +29,7 @@ export const listApiKeysRoute = createRoute({
 export const revokeApiKeyRoute = createRoute({
   method: "delete",
   path: "/v1/api-keys/{id}",
+  operationId: "revokeApiKey",
   tags,
   middleware: [requireAdmin],
   summary: "Revoke an API key",

@@ -5,6 +5,7 @@ import { TokenSchema } from "./schemas";
 export const issueTokenRoute = createRoute({
   method: "post",
   path: "/v1/auth/token",
+  operationId: "issueToken",
   tags: ["Auth"],
   summary: "Exchange an API key for a short-lived JWT",
   responses: {

@@ -6,6 +6,7 @@ import { EventBody, EventResultSchema } from "./schemas";
 export const publishEventRoute = createRoute({
   method: "post",
   path: "/v1/events",
+  operationId: "publishEvent",
   tags: ["Events"],
   middleware: [requireScope("tasks:write")],
   summary: "Publish an event: queues a run of every active task waiting for it",

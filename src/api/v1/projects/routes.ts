@@ -11,6 +11,7 @@ const write = [requireScope("tasks:write")];
 export const createProjectRoute = createRoute({
   method: "post",
   path: "/v1/projects",
+  operationId: "createProject",
   tags,
   middleware: write,
   summary: "Create a project",
@@ -20,6 +21,7 @@ export const createProjectRoute = createRoute({
 export const listProjectsRoute = createRoute({
   method: "get",
   path: "/v1/projects",
+  operationId: "listProjects",
   tags,
   middleware: read,
   summary: "List projects",
@@ -28,6 +30,7 @@ export const listProjectsRoute = createRoute({
 export const getProjectRoute = createRoute({
   method: "get",
   path: "/v1/projects/{id}",
+  operationId: "getProject",
   tags,
   middleware: read,
   summary: "Get a project",
@@ -37,6 +40,7 @@ export const getProjectRoute = createRoute({
 export const updateProjectRoute = createRoute({
   method: "patch",
   path: "/v1/projects/{id}",
+  operationId: "updateProject",
   tags,
   middleware: write,
   summary: "Rename a project or change its URL",
@@ -46,6 +50,7 @@ export const updateProjectRoute = createRoute({
 export const deleteProjectRoute = createRoute({
   method: "delete",
   path: "/v1/projects/{id}",
+  operationId: "deleteProject",
   tags,
   middleware: write,
   summary: "Delete a project",

@@ -11,6 +11,7 @@ const runner = requireScope("runner");
 export const claimRunRoute = createRoute({
   method: "post",
   path: "/v1/runners/claim",
+  operationId: "claimRun",
   tags,
   middleware: runner,
   summary: "Long-poll for a run to execute on your host",
@@ -24,6 +25,7 @@ export const claimRunRoute = createRoute({
 export const heartbeatRunRoute = createRoute({
   method: "post",
   path: "/v1/runs/{id}/heartbeat",
+  operationId: "heartbeatRun",
   tags,
   middleware: runner,
   summary: "Extend a claimed run's lease",
@@ -33,6 +35,7 @@ export const heartbeatRunRoute = createRoute({
 export const completeRunRoute = createRoute({
   method: "post",
   path: "/v1/runs/{id}/complete",
+  operationId: "completeRun",
   tags,
   middleware: runner,
   summary: "Report a claimed run's outcome",

@@ -10,6 +10,7 @@ const write = [requireScope("tasks:write")];
 export const listRunsRoute = createRoute({
   method: "get",
   path: "/v1/runs",
+  operationId: "listRuns",
   tags,
   middleware: read,
   summary: "Runs of every task in the organization, newest first",
@@ -19,6 +20,7 @@ export const listRunsRoute = createRoute({
 export const getRunRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}",
+  operationId: "getRun",
   tags,
   middleware: read,
   summary: "Get a run",
@@ -28,6 +30,7 @@ export const getRunRoute = createRoute({
 export const retryRunRoute = createRoute({
   method: "post",
   path: "/v1/runs/{id}/retry",
+  operationId: "retryRun",
   tags,
   middleware: write,
   summary: "Re-run a failed, timed-out or canceled run (a new attempt of the same occurrence)",
@@ -39,6 +42,7 @@ export const retryRunRoute = createRoute({
 export const listRunArtifactsRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/artifacts",
+  operationId: "listRunArtifacts",
   tags,
   middleware: read,
   summary: "What a backup run stored (absent once retention pruned it)",
@@ -48,6 +52,7 @@ export const listRunArtifactsRoute = createRoute({
 export const getRunArtifactRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/artifacts/{target}",
+  operationId: "getRunArtifact",
   tags,
   middleware: read,
   summary: "Download one stored object of a backup run (decrypted when it was encrypted)",

@@ -6,6 +6,7 @@ import { PreviewBody, PreviewSchema } from "./schemas";
 export const previewScheduleRoute = createRoute({
   method: "post",
   path: "/v1/schedules/preview",
+  operationId: "previewSchedule",
   tags: ["Schedules"],
   middleware: [requireScope("tasks:read")],
   summary: "The next fire times of a schedule, in UTC and local wall-clock time, with DST notes",

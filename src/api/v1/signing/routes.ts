@@ -10,6 +10,7 @@ const tags = ["Signing secrets"];
 export const getSigningSecretsRoute = createRoute({
   method: "get",
   path: "/v1/signing-secrets",
+  operationId: "getSigningSecrets",
   tags,
   middleware: [requireAdmin],
   summary: "The organization's signing secrets (admin token with X-Org-Id)",
@@ -18,6 +19,7 @@ export const getSigningSecretsRoute = createRoute({
 export const rotateSigningSecretsRoute = createRoute({
   method: "post",
   path: "/v1/signing-secrets/rotate",
+  operationId: "rotateSigningSecrets",
   tags,
   middleware: [requireAdmin],
   summary: "Start a rotation (creates next; idempotent) or, with {complete: true}, finish it",

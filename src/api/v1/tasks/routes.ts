@@ -25,6 +25,7 @@ const ifMatch = z.object({
 export const createTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks",
+  operationId: "createTask",
   tags,
   middleware: write,
   summary: "Create a task",
@@ -34,6 +35,7 @@ export const createTaskRoute = createRoute({
 export const listTasksRoute = createRoute({
   method: "get",
   path: "/v1/tasks",
+  operationId: "listTasks",
   tags,
   middleware: read,
   summary: "List tasks",
@@ -43,6 +45,7 @@ export const listTasksRoute = createRoute({
 export const getTaskRoute = createRoute({
   method: "get",
   path: "/v1/tasks/{id}",
+  operationId: "getTask",
   tags,
   middleware: read,
   summary: "Get a task with its latest runs",
@@ -52,6 +55,7 @@ export const getTaskRoute = createRoute({
 export const replaceTaskRoute = createRoute({
   method: "put",
   path: "/v1/tasks/{id}",
+  operationId: "replaceTask",
   tags,
   middleware: write,
   summary: "Replace a task",
@@ -61,6 +65,7 @@ export const replaceTaskRoute = createRoute({
 export const patchTaskRoute = createRoute({
   method: "patch",
   path: "/v1/tasks/{id}",
+  operationId: "patchTask",
   tags,
   middleware: write,
   summary: "Change some fields of a task",
@@ -70,6 +75,7 @@ export const patchTaskRoute = createRoute({
 export const deleteTaskRoute = createRoute({
   method: "delete",
   path: "/v1/tasks/{id}",
+  operationId: "deleteTask",
   tags,
   middleware: write,
   summary: "Delete a task",
@@ -78,10 +84,11 @@ export const deleteTaskRoute = createRoute({
 });
 
 /** A state change without a body that answers with the task. */
-const action = (path: string, summary: string) =>
+const action = (path: string, operationId: string, summary: string) =>
   createRoute({
     method: "post",
     path: `/v1/tasks/{id}/${path}`,
+    operationId,
     tags,
     middleware: write,
     summary,
@@ -92,18 +99,20 @@ const action = (path: string, summary: string) =>
 export const toggleTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks/{id}/toggle",
+  operationId: "toggleTask",
   tags,
   middleware: write,
   summary: "Enable or disable (without a body: flip)",
   request: { params: IdParam, body: body(ToggleBody, false) },
   responses: { 200: json(TaskSchema, "The task"), ...errorResponses },
 });
-export const pauseTaskRoute = action("pause", "Pause: no scheduled runs until resumed");
-export const resumeTaskRoute = action("resume", "Resume a paused or snoozed task");
-export const cancelTaskRoute = action("cancel", "Cancel for good (queued runs are canceled too)");
+export const pauseTaskRoute = action("pause", "pauseTask", "Pause: no scheduled runs until resumed");
+export const resumeTaskRoute = action("resume", "resumeTask", "Resume a paused or snoozed task");
+export const cancelTaskRoute = action("cancel", "cancelTask", "Cancel for good (queued runs are canceled too)");
 export const snoozeTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks/{id}/snooze",
+  operationId: "snoozeTask",
   tags,
   middleware: write,
   summary: "Hold the task for a while; it resumes by itself",
@@ -113,6 +122,7 @@ export const snoozeTaskRoute = createRoute({
 export const skipTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks/{id}/skip",
+  operationId: "skipTask",
   tags,
   middleware: write,
   summary: "Skip the next N occurrences",
@@ -122,6 +132,7 @@ export const skipTaskRoute = createRoute({
 export const runTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks/{id}/run",
+  operationId: "runTask",
   tags,
   middleware: write,
   summary: "Run now, in the background",
@@ -131,6 +142,7 @@ export const runTaskRoute = createRoute({
 export const backfillTaskRoute = createRoute({
   method: "post",
   path: "/v1/tasks/{id}/backfill",
+  operationId: "backfillTask",
   tags,
   middleware: write,
   summary: "One run per past occurrence in a window (at most 1000)",
@@ -140,6 +152,7 @@ export const backfillTaskRoute = createRoute({
 export const listTaskRunsRoute = createRoute({
   method: "get",
   path: "/v1/tasks/{id}/runs",
+  operationId: "listTaskRuns",
   tags,
   middleware: read,
   summary: "A task's runs, newest first",
