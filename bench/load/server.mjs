@@ -20,7 +20,7 @@ let serverLog;
  */
 export function snapshot(dir) {
   mkdirSync(dir, { recursive: true });
-  for (const f of ["src", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json", ".dev.vars.example"]) {
+  for (const f of ["src", "migrations", "scripts", "public", "wrangler.toml", "package.json", "tsconfig.json", ".dev.vars.example"]) {
     if (existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   }
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
