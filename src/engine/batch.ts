@@ -2,6 +2,9 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { log } from "../log";
 import type { Cost } from "./cost";
+import { byLock } from "./lock";
+import type { TaskLock } from "./lock";
+import type { Task } from "../domain/task";
 
 /** What one call of `startRuns` shares: the metered database, the organizations' secrets, the cost so far. */
 export type Batch = {
@@ -44,4 +47,27 @@ export async function guardAll(batch: Batch, items: { run: { id: string } }[], f
     for (const i of items) batch.failed.add(i.run.id);
     log("error", "message.failed", { run_ids: items.map((i) => i.run.id), error: e instanceof Error ? e.message : String(e) });
   }
+}
+
+/**
+ * Calls each lock object holding some of `items` once: `f` gets its stub and the items with
+ * their keys there. Counts the request; a failed call fails only the runs it carried.
+ */
+export async function perLockObject<T extends { run: { id: string }; task: Task }>(
+  batch: Batch,
+  items: T[],
+  f: (stub: DurableObjectStub<TaskLock>, entries: { item: T; key: string }[]) => Promise<void>,
+): Promise<void> {
+  await Promise.all(
+    byLock(batch.env, items, (i) => i.task).map(({ stub, entries }) =>
+      guardAll(
+        batch,
+        entries.map((e) => e.item),
+        () => {
+          batch.cost.do_requests++;
+          return f(stub, entries);
+        },
+      ),
+    ),
+  );
 }

@@ -6,11 +6,11 @@ import type { Task } from "../domain/task";
 import { log } from "../log";
 import { execute } from "./execute";
 import { notify } from "./held";
-import { byLock, lockOf } from "./lock";
+import { lockOf } from "./lock";
 import { recordOutcomes, sendRetries } from "./outcome";
 import type { OutcomeItem, Recorded } from "./outcome";
 import type { Batch } from "./batch";
-import { guardAll, timed } from "./batch";
+import { perLockObject, timed } from "./batch";
 
 export type Started = { run: Run; task: Task };
 
@@ -104,18 +104,9 @@ export async function runGroup(batch: Batch, due: number, group: Started[]): Pro
 
 /** Gives back the leases of runs this call holds: one Durable Object request per lock object. */
 async function release(batch: Batch, group: Started[]): Promise<void> {
-  await Promise.all(
-    byLock(batch.env, group, (g) => g.task).map(({ stub, entries }) =>
-      guardAll(
-        batch,
-        entries.map((e) => e.item),
-        async () => {
-          batch.cost.do_requests++;
-          batch.cost.do_rows_written += await stub.releaseMany(entries.map(({ item, key }) => ({ key, runId: item.run.id })));
-        },
-      ),
-    ),
-  );
+  await perLockObject(batch, group, async (stub, entries) => {
+    batch.cost.do_rows_written += await stub.releaseMany(entries.map(({ item, key }) => ({ key, runId: item.run.id })));
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Env } from "../env";
 import { log } from "../log";
 import { metered, newCost, share } from "./cost";
 import { writeHeld } from "./held";
-import { LEASE_GRACE_MS, byLock, lockOf } from "./lock";
+import { LEASE_GRACE_MS, lockOf } from "./lock";
 import type { LeaseDecision, LeaseRequest } from "./lock";
 import type { RunRef } from "./messages";
 import type { HeldOutcome } from "./outcome";
@@ -19,7 +19,7 @@ import { finishedFields } from "./outcome";
 import { handToRunner, runGroup } from "./run-group";
 import type { Started } from "./run-group";
 import { settleRuns } from "./settle";
-import { guard, guardAll, timed } from "./batch";
+import { guard, guardAll, perLockObject, timed } from "./batch";
 import type { Batch } from "./batch";
 import type { Settle } from "./settle";
 
@@ -142,25 +142,14 @@ export async function startRuns(env: Env, refs: RunRef[]): Promise<Set<string>> 
 /** Takes the leases of a round's runs: one Durable Object request per lock object, not per run. */
 async function acquireAll(batch: Batch, items: Started[]): Promise<(Started & { lease: LeaseDecision })[]> {
   const leased: (Started & { lease: LeaseDecision })[] = [];
-  await Promise.all(
-    byLock(batch.env, items, (i) => i.task).map(({ stub, entries }) =>
-      guardAll(
-        batch,
-        entries.map((e) => e.item),
-        async () => {
-          batch.cost.do_requests++;
-          const { decisions, written } = await stub.acquireMany(
-            entries.map(({ item, key }) => ({ key, ...leaseRequest(item.task, item.run) })),
-          );
-          batch.cost.do_rows_written += written;
-          entries.forEach(({ item }, i) => {
-            const lease = decisions[i];
-            if (lease) leased.push({ ...item, lease });
-          });
-        },
-      ),
-    ),
-  );
+  await perLockObject(batch, items, async (stub, entries) => {
+    const { decisions, written } = await stub.acquireMany(entries.map(({ item, key }) => ({ key, ...leaseRequest(item.task, item.run) })));
+    batch.cost.do_rows_written += written;
+    entries.forEach(({ item }, i) => {
+      const lease = decisions[i];
+      if (lease) leased.push({ ...item, lease });
+    });
+  });
   return leased;
 }
 
