@@ -9,13 +9,13 @@
 // --peers, the same workload on BullMQ + Redis and pg-boss + Postgres, one after the
 // other. Writes bench/results/burst-<n>-<date>.json and bench/results/burst.md.
 //
-// Options: --n 1000 --peers --peers-only --port 8790 --concurrency 64 --run-log failures|each
+// Options: --n 1000 --peers --peers-only --port 8790 --concurrency 64 --run-log each|failures --inspector
 //   --peer-concurrency 100 --pgboss-poll 0.5 --wait-minutes 6 --keep-state --in-place
 import "./burst/defaults.mjs"; // first: sets the default port before load/config.mjs reads it
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KEEP_STATE, option, PORT, SERVER_VARS } from "./load/config.mjs";
+import { INSPECTOR, KEEP_STATE, option, PORT, SERVER_VARS } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
@@ -29,14 +29,11 @@ import { correct } from "./burst/targets.mjs";
 import { runPeers } from "./peers/run.mjs";
 import { stopPeerServers } from "./peers/system.mjs";
 
-// Under `wrangler dev` every line the Worker logs, and every subrequest it makes (4 lines
-// each: D1, Durable Objects, the call to the sink), is posted by wrangler's inspector proxy
-// to the dev server over a connection that outlives it. A burst of 10,000 runs with a
-// `run.finished` line each ran the dev server out of its 20,000 file descriptors before the
-// last 4,000 ran. So the burst runs with RUN_LOG=failures (a line for each run that did not
-// succeed; each batch's `runs.batch` line carries its cost) unless --run-log each; a
-// deployed Worker has no such proxy.
-SERVER_VARS.RUN_LOG = String(option("run-log", "failures"));
+// RUN_LOG as a deployment would set it (`each`, the default: a run.finished line per run;
+// or `failures`). The service runs without wrangler's inspector proxy (see
+// bench/load/config.mjs), which under `wrangler dev` turned each logged line into a
+// connection that stayed open, so the line per run no longer costs the bench its server.
+SERVER_VARS.RUN_LOG = String(option("run-log", "each"));
 
 async function main() {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "tasks-burst-"));
@@ -48,6 +45,7 @@ async function main() {
       port: PORT,
       create_concurrency: CREATE_CONCURRENCY,
       server_vars: SERVER_VARS,
+      inspector: INSPECTOR,
       state_dir: stateDir,
     },
     machine: versions(),

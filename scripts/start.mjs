@@ -7,6 +7,8 @@
 //   --port N          listen on N instead of 8787 (or set PORT)
 //   --persist-to DIR  keep the local D1/Queues/R2/DO state in DIR instead of
 //                     .wrangler/state (migrations are applied there too)
+//   --no-inspector    run without wrangler's DevTools inspector proxy (see
+//                     scripts/dev-no-inspector.mjs); what the benches use
 //   anything else     passed on to `wrangler dev`, e.g. --var RATE_LIMIT_BURST:1000
 // e.g. `npm start -- --port 8788 --persist-to /tmp/tasks-state`.
 import { spawn, spawnSync } from "node:child_process";
@@ -28,6 +30,8 @@ function takeOption(name) {
 }
 const PORT = takeOption("--port") ?? process.env.PORT ?? "8787";
 const persistTo = takeOption("--persist-to");
+const noInspector = args.includes("--no-inspector");
+if (noInspector) args.splice(args.indexOf("--no-inspector"), 1);
 const persist = persistTo ? ["--persist-to", persistTo] : [];
 const BASE = `http://127.0.0.1:${PORT}`;
 
@@ -48,10 +52,10 @@ const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB",
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("npx", ["wrangler", "dev", "--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args], {
-  stdio: "inherit",
-  env,
-});
+const devArgs = ["--local", "--test-scheduled", "--port", PORT, "--ip", "127.0.0.1", ...persist, ...args];
+const dev = noInspector
+  ? spawn(process.execPath, ["scripts/dev-no-inspector.mjs", ...devArgs], { stdio: "inherit", env })
+  : spawn("npx", ["wrangler", "dev", ...devArgs], { stdio: "inherit", env });
 const stop = () => {
   dev.kill("SIGINT");
   process.exit(0);

@@ -7,7 +7,8 @@
 //   run.finished  {task_id, run_id, status, cost?: {...units}}   (fractions allowed)
 //   runs.batch    {runs, started, failed, duration_ms, ms, cost?: {...units}}  (a batch's total)
 // Anything absent is reported as null ("n/a"), never guessed.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 
 /** The unit names the engine reports (any others it adds are carried along too). */
 export const COST_KEYS = ["d1_statements", "d1_rows_read", "d1_rows_written", "do_requests", "do_rows_written", "queue_messages"];
@@ -16,7 +17,7 @@ export const COST_KEYS = ["d1_statements", "d1_rows_read", "d1_rows_written", "d
 export function readServerLog(logPath) {
   const events = [];
   let queueBatches = 0;
-  for (const line of readFileSync(logPath, "utf8").split("\n")) {
+  for (const line of linesOf(logPath)) {
     if (/QUEUE tasks-runs \d+\/\d+/.test(line)) queueBatches++;
     const i = line.indexOf("{");
     if (i < 0) continue;
@@ -29,6 +30,31 @@ export function readServerLog(logPath) {
     }
   }
   return { events, queueBatches };
+}
+
+/**
+ * The file's lines, read 1 MB at a time: a server log can outgrow the longest string
+ * V8 allows (one run wrote 876 MB of error lines), so it is never read whole.
+ */
+function* linesOf(file) {
+  const fd = openSync(file, "r");
+  const chunk = Buffer.alloc(1 << 20);
+  const utf8 = new StringDecoder("utf8"); // keeps a character split across two reads whole
+  let rest = "";
+  try {
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const lines = (rest + utf8.write(chunk.subarray(0, n))).split("\n");
+      rest = lines.pop() ?? "";
+      // A single line longer than a few MB is no line of ours; drop it rather than grow without bound.
+      if (rest.length > 4 << 20) rest = "";
+      yield* lines;
+    }
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Ticks from `from` (epoch ms) on that queued runs: count, summed duration, first start → last end. */

@@ -25,6 +25,12 @@ export const CONCURRENCY = Number(option("concurrency", 64));
 export const WAIT_MINUTES = Number(option("wait-minutes", 6));
 export const KEEP_STATE = option("keep-state", false) === true;
 export const IN_PLACE = option("in-place", false) === true;
+// The service runs as `npm start -- --no-inspector` unless --inspector: wrangler dev's
+// DevTools inspector proxy posts each logged line and 4 events per subrequest to the dev
+// server over connections that stay open, so under load the bench would measure that
+// proxy (and run the runtime out of file descriptors) rather than the Worker. See
+// scripts/dev-no-inspector.mjs.
+export const INSPECTOR = option("inspector", false) === true;
 export const BASELINE_REQUESTS = Number(option("baseline", 1_000));
 export const BASE = `http://127.0.0.1:${PORT}`;
 export const ADMIN_TOKEN = readDevVar("ADMIN_TOKEN") ?? "dev-admin-token";

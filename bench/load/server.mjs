@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { call } from "./client.mjs";
-import { BASE, IN_PLACE, PORT, ROOT, SERVER_VARS } from "./config.mjs";
+import { BASE, IN_PLACE, INSPECTOR, PORT, ROOT, SERVER_VARS } from "./config.mjs";
 import { descendants, alive } from "./process-tree.mjs";
 import { lineScanner } from "./server-log.mjs";
 import { log, now, sleep } from "./util.mjs";
@@ -32,7 +32,8 @@ export function startServer(stateDir, appDir) {
   const logPath = path.join(stateDir, "server.log");
   serverLog = createWriteStream(logPath);
   const vars = Object.entries(SERVER_VARS).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const args = ["scripts/start.mjs", "--port", String(PORT), "--persist-to", path.join(stateDir, "state"), ...vars];
+  const inspector = INSPECTOR ? [] : ["--no-inspector"];
+  const args = ["scripts/start.mjs", "--port", String(PORT), "--persist-to", path.join(stateDir, "state"), ...inspector, ...vars];
   log(`starting: node ${args.join(" ")}  (server log: ${logPath})`);
   // Its own process group, so stopping it reaches npx, wrangler and workerd.
   server = spawn(process.execPath, args, {
