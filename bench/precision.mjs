@@ -14,7 +14,7 @@ import "./burst/defaults.mjs"; // first: sets the default port before load/confi
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KEEP_STATE, PORT, RATE_VARS } from "./load/config.mjs";
+import { KEEP_STATE, PORT, RATE_VARS, RUNTIME } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
@@ -28,7 +28,15 @@ async function main() {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "tasks-precision-"));
   const report = {
     started_at: new Date().toISOString(),
-    config: { minutes: MINUTES, per_minute: PER_MINUTE, crons: CRONS, port: PORT, rate_limit_vars: RATE_VARS, state_dir: stateDir },
+    config: {
+      minutes: MINUTES,
+      per_minute: PER_MINUTE,
+      crons: CRONS,
+      port: PORT,
+      rate_limit_vars: RATE_VARS,
+      state_dir: stateDir,
+      runtime: RUNTIME,
+    },
     machine: versions(),
   };
   let sink;

@@ -53,8 +53,7 @@ function markdown(r, jsonRel) {
   const lines = [
     `# API bench — ${r.finished_at}`,
     "",
-    `\`npm run bench:api\` on ${m.cores} cores (${m.cpu ?? "unknown CPU"}), Node ${m.node}, wrangler ${m.wrangler} (local \`wrangler dev\` via ` +
-      `\`scripts/start.mjs\`), commit ${m.git_commit}${m.git_dirty ? " + uncommitted changes" : ""}. ${c.connections} connections, ` +
+    `\`npm run bench:api\` on ${m.cores} cores (${m.cpu ?? "unknown CPU"}), Node ${m.node}, wrangler ${m.wrangler}, ${c.runtime ?? "local `wrangler dev` via `scripts/start.mjs`"}, commit ${m.git_commit}${m.git_dirty ? " + uncommitted changes" : ""}. ${c.connections} connections, ` +
       `${c.warmup_s} s warm-up then ${c.seconds} s per route, ${c.seed_tasks} tasks seeded, rate limits raised ` +
       `(${Object.entries(c.rate_limit_vars)
         .map(([k, v]) => `${k}=${v}`)

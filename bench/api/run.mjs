@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { apiKey, call, createTask } from "../load/client.mjs";
-import { PORT, RATE_VARS, option } from "../load/config.mjs";
+import { PORT, RATE_VARS, RUNTIME, option } from "../load/config.mjs";
 import { versions } from "../load/machine.mjs";
 import { launch, stopOnSignal, stopServer } from "../load/server.mjs";
 import { log, pool } from "../load/util.mjs";
@@ -22,7 +22,15 @@ export async function main() {
   const stamp = Date.now().toString(36);
   const report = {
     started_at: new Date().toISOString(),
-    config: { port: PORT, connections: CONNECTIONS, seconds: SECONDS, warmup_s: WARMUP, seed_tasks: SEED, rate_limit_vars: RATE_VARS },
+    config: {
+      port: PORT,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      warmup_s: WARMUP,
+      seed_tasks: SEED,
+      rate_limit_vars: RATE_VARS,
+      runtime: RUNTIME,
+    },
     targets: TARGETS,
     machine: versions(),
     routes: {},

@@ -31,6 +31,10 @@ export const IN_PLACE = option("in-place", false) === true;
 // proxy (and run the runtime out of file descriptors) rather than the Worker. See
 // scripts/dev-no-inspector.mjs.
 export const INSPECTOR = option("inspector", false) === true;
+/** How the report names the runtime the figures come from. */
+export const RUNTIME = INSPECTOR
+  ? "local `wrangler dev` (`npm start`)"
+  : "local runtime without the inspector proxy (`npm start -- --no-inspector`)";
 export const BASELINE_REQUESTS = Number(option("baseline", 1_000));
 export const BASE = `http://127.0.0.1:${PORT}`;
 export const ADMIN_TOKEN = readDevVar("ADMIN_TOKEN") ?? "dev-admin-token";

@@ -20,7 +20,7 @@ export function writePrecision(report) {
     `# Precision bench — ${report.finished_at}`,
     "",
     `\`npm run bench:precision\`: light load — ${report.config.per_minute} one-off tasks a minute (once and delayed; some at second 0, most mid-minute) and ${report.config.crons} minutely crons over ${report.config.minutes} minute(s). Lateness = sink receive time − due. ` +
-      `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}; local \`wrangler dev\`, this machine's figures. \`${name}\`.`,
+      `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}; ${report.config.runtime ?? "local `wrangler dev`"}, this machine's figures. \`${name}\`.`,
     "",
   ];
   if (report.error) lines.push(`**Error:** ${report.error}`, "");
