@@ -1,0 +1,152 @@
+// Issue 13's browser tests: the dashboard in Chromium against the service as `npm start`
+// runs it. `npm test` runs them after the workerd suite (npm run test:browser alone runs
+// only these). Each run has its own server, state, sink and browser.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { ADMIN_TOKEN, axeViolations, openBrowser, startService, startSink, tabThrough, v1 } from "./harness.mjs";
+
+const HOSTILE = "<img src=x onerror=alert(1)>";
+let svc;
+let sink;
+let b;
+let key;
+const ids = {};
+
+before(async () => {
+  svc = await startService();
+  sink = await startSink();
+  const org = `browser-${Date.now()}`;
+  key = (await v1(svc.base, "POST", "/v1/api-keys", ADMIN_TOKEN, { name: "browser", org, scopes: ["tasks:read", "tasks:write"] })).key;
+  const task = (name, schedule) => v1(svc.base, "POST", "/v1/tasks", key, { name, type: "http", parameters: { url: sink.url }, schedule });
+  ids.nightly = (await task("nightly report", { kind: "cron", expression: "0 2 * * *", timezone: "America/New_York" })).id;
+  ids.often = (await task("every five", { kind: "cron", expression: "*/5 * * * *", timezone: "UTC" })).id;
+  ids.hostile = (await task(HOSTILE, { kind: "cron", expression: "0 9 * * 1-5", timezone: "Europe/London" })).id;
+  b = await openBrowser();
+});
+
+after(async () => {
+  await b?.browser.close();
+  await sink?.stop();
+  await svc?.stop();
+});
+
+/** Signs in through the form, as a person would: type the key, press the button. */
+async function signIn() {
+  const p = b.page;
+  await p.goto(`${svc.base}/dashboard`);
+  assert.equal(new URL(p.url()).pathname, "/dashboard/sign-in");
+  const field = await p.waitForSelector("::-p-aria(API key)");
+  await field.type(key);
+  await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Sign in[role="button"])')]);
+}
+
+describe("the dashboard in a browser", () => {
+  it("signs in with an API key; the JWT is in an HttpOnly SameSite=Strict cookie, never in script-readable storage", async () => {
+    await signIn();
+    const p = b.page;
+    assert.equal(new URL(p.url()).pathname, "/dashboard");
+    assert.equal(await p.$eval("h1", (h) => h.textContent), "Tasks");
+    const cookies = await p.cookies();
+    const session = cookies.find((c) => c.name === "tasks_session");
+    assert.ok(session, "session cookie");
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, "Strict");
+    assert.equal(session.path, "/dashboard");
+    assert.ok(!session.value.includes(key), "the cookie holds a JWT, not the key");
+    const visible = await p.evaluate(() => ({
+      cookie: document.cookie,
+      local: JSON.stringify(localStorage),
+      session: JSON.stringify(sessionStorage),
+    }));
+    assert.ok(!visible.cookie.includes("tasks_session"));
+    assert.equal(visible.local, "{}");
+    assert.equal(visible.session, "{}");
+  });
+
+  it("lists the tasks: names link to their pages, schedules in words, a hostile name as text", async () => {
+    const p = b.page;
+    const rows = await p.$$eval("table.tasks tbody tr", (trs) =>
+      trs.map((tr) => ({
+        name: tr.querySelector("th a")?.textContent,
+        href: tr.querySelector("th a")?.getAttribute("href"),
+        text: tr.textContent,
+      })),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      [HOSTILE, "every five", "nightly report"],
+    );
+    assert.equal(rows[2].href, `/dashboard/tasks/${ids.nightly}`);
+    assert.match(rows[2].text, /At 02:00 every day, America\/New_York/);
+    assert.match(rows[1].text, /Every 5 minutes, UTC/);
+    assert.match(rows[0].text, /At 09:00 on Monday to Friday, Europe\/London/);
+    assert.equal(await p.$$eval("main img", (imgs) => imgs.length), 0, "the name did not become an element");
+    assert.deepEqual(b.problems.dialogs, []);
+  });
+
+  it("filters by status and searches by name", async () => {
+    const p = b.page;
+    await v1(svc.base, "POST", `/v1/tasks/${ids.often}/pause`, key);
+    await p.select("#status", "paused");
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Filter[role="button"])')]);
+    assert.deepEqual(await p.$$eval("table.tasks tbody th a", (as) => as.map((a) => a.textContent)), ["every five"]);
+    await p.goto(`${svc.base}/dashboard`);
+    await p.type("::-p-aria(Search)", "NIGHT");
+    await Promise.all([p.waitForNavigation(), p.keyboard.press("Enter")]);
+    assert.deepEqual(await p.$$eval("table.tasks tbody th a", (as) => as.map((a) => a.textContent)), ["nightly report"]);
+    await v1(svc.base, "POST", `/v1/tasks/${ids.often}/resume`, key);
+  });
+
+  it("has no serious or critical accessibility violations (axe-core) on the Tasks page", async () => {
+    await b.page.goto(`${svc.base}/dashboard`);
+    assert.deepEqual(await axeViolations(b.page), []);
+  });
+
+  it("reaches every link, field and button with the keyboard alone", async () => {
+    await b.page.goto(`${svc.base}/dashboard`);
+    const { reached, wanted } = await tabThrough(b.page);
+    assert.ok(wanted.length >= 10, `a page with its navigation, filters and rows (${wanted.length} focusable)`);
+    const missing = wanted.filter((w) => !reached.includes(w));
+    assert.deepEqual(missing, []);
+    assert.ok(reached.some((r) => r.endsWith(":Sign out")));
+  });
+
+  it("signs out from the navigation: the cookie is gone and pages ask to sign in again", async () => {
+    const p = b.page;
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Sign out[role="link"])')]);
+    assert.equal(new URL(p.url()).pathname, "/dashboard/sign-in");
+    assert.equal(
+      (await p.cookies()).find((c) => c.name === "tasks_session"),
+      undefined,
+    );
+    assert.deepEqual(await axeViolations(p), [], "the sign-in page is accessible too");
+    await p.goto(`${svc.base}/dashboard`);
+    assert.equal(new URL(p.url()).pathname, "/dashboard/sign-in");
+  });
+
+  it("logged no console errors and sent no request off localhost", () => {
+    assert.deepEqual(b.problems.console, []);
+    assert.deepEqual(b.problems.offsite, []);
+  });
+});
+
+describe("the README's client lines", () => {
+  it("list the tasks from plain Node", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const code = /<!-- client-snippet -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(code, "the README has the snippet");
+    assert.equal(code.trim().split("\n").length, 5);
+    // Next to package.json, so `openapi-fetch` resolves from node_modules as in a user's project.
+    const file = ".client-snippet.test-tmp.mjs";
+    writeFileSync(file, code.replace("http://localhost:8787", svc.base));
+    try {
+      const out = execFileSync(process.execPath, [file], { env: { ...process.env, KEY: key }, encoding: "utf8" });
+      assert.match(out, /^nightly report active \d{4}-/m);
+      assert.equal(out.trim().split("\n").length, 3);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
