@@ -19,6 +19,9 @@ import { Layout } from "./layout";
 import { SignInPage, SignOutPage } from "./pages/sign-in";
 import { PAGE_SIZE, TasksPage } from "./pages/tasks";
 import type { TaskQuery } from "./pages/tasks";
+import { registerFormRoutes } from "./routes/form";
+import { registerRunRoutes } from "./routes/runs";
+import { registerTaskRoutes } from "./routes/tasks";
 import { ZONE_COOKIE, clearSession, sameOrigin, securityHeaders, sessionClaims, sessionToken, setSession } from "./security";
 
 const SIGN_IN = "/dashboard/sign-in";
@@ -87,8 +90,14 @@ export function createDashboard(dispatch: Dispatch) {
         },
       }),
     );
-    return c.html(<TasksPage viewer={c.var.viewer} query={query} tasks={list.tasks} total={list.total} now={Date.now()} />);
+    return c.html(
+      <TasksPage viewer={c.var.viewer} query={query} tasks={list.tasks} total={list.total} now={Date.now()} done={c.req.query("done")} />,
+    );
   });
+
+  registerFormRoutes(r); // before /tasks/:id, so /tasks/new is the form
+  registerTaskRoutes(r);
+  registerRunRoutes(r);
 
   r.all("*", (c) => c.html(<NotFoundPage c={c} />, 404));
   return r;

@@ -16,7 +16,16 @@ const NAV: { section: Section; href: string; label: string; admin?: boolean }[] 
  * Assets; no inline script or style, as the CSP requires), a skip link, the navigation,
  * and the page's heading. Every value is rendered through JSX, which escapes it.
  */
-export function Layout(props: { title: string; viewer?: Viewer; section?: Section; children?: Child }) {
+export function Layout(props: {
+  title: string;
+  viewer?: Viewer;
+  section?: Section;
+  /** A page that changes by itself (a run not finished yet): app.js reloads it every 2 s. */
+  refresh?: boolean;
+  /** Extra stylesheets of /dashboard/ (the timeline's). */
+  styles?: string[];
+  children?: Child;
+}) {
   const { viewer, section = "none" } = props;
   return (
     <html lang="en">
@@ -24,10 +33,14 @@ export function Layout(props: { title: string; viewer?: Viewer; section?: Sectio
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Tasks`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/dashboard/app.css" />
+        {props.styles?.map((href) => (
+          <link rel="stylesheet" href={href} />
+        ))}
         <script src="/dashboard/app.js" defer />
       </head>
-      <body>
+      <body data-refresh={props.refresh ? "2" : undefined}>
         <a class="skip" href="#main">
           Skip to content
         </a>

@@ -30,14 +30,17 @@ export const securityHeaders = createMiddleware<DashEnv>(async (c, next) => {
 });
 
 /**
- * A POST must come from a page of this origin: its Origin header must be ours. A missing
- * Origin is refused too (every browser sends one on a form POST). With the SameSite=Strict
- * cookie this is the CSRF defence; there are no other state-changing methods here.
+ * A POST must come from a page of this origin: its Origin header must be ours. Without an
+ * Origin, only a browser's own `Sec-Fetch-Site: same-origin` (a header no page can set) is
+ * accepted (a same-origin fetch() may come without Origin, e.g. through DevTools request
+ * interception); anything else is refused. With the SameSite=Strict cookie this is the CSRF
+ * defence; there are no other state-changing methods here.
  */
 export const sameOrigin = createMiddleware<DashEnv>(async (c, next) => {
   if (c.req.method === "POST") {
     const origin = c.req.header("origin");
-    if (!origin || origin !== new URL(c.req.url).origin) {
+    const ok = origin ? origin === new URL(c.req.url).origin : c.req.header("sec-fetch-site") === "same-origin";
+    if (!ok) {
       return c.text("Forbidden: this form must be sent from the dashboard's own pages (Origin check).", 403);
     }
   }

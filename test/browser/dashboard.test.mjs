@@ -113,6 +113,80 @@ describe("the dashboard in a browser", () => {
     assert.ok(reached.some((r) => r.endsWith(":Sign out")));
   });
 
+  it("creates a task through the form: a bad cron shows the service's message inline, a good one creates it", async () => {
+    const p = b.page;
+    await p.goto(`${svc.base}/dashboard`);
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(New task[role="link"])')]);
+    assert.equal(await p.$eval("h1", (h) => h.textContent), "New task");
+    await p.type("::-p-aria(Name)", "made in the browser");
+    await p.$eval(
+      "#f-parameters",
+      (el, url) => {
+        el.value = JSON.stringify({ url });
+      },
+      sink.url,
+    );
+    const cron = await p.$("::-p-aria(Cron expression)");
+    await cron.click({ count: 3 });
+    await cron.type("0 25 * * *");
+    // The live preview shows the service's own message as you type.
+    await p.waitForFunction(() => document.querySelector("#schedule-preview .error")?.textContent.includes("25"));
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Create task[role="button"])')]);
+    const inline = await p.$eval("#e-schedule-expression", (e) => e.textContent);
+    assert.match(inline, /hour field "25" is out of range/);
+    assert.equal(await p.$eval("#f-schedule-expression", (e) => e.getAttribute("aria-invalid")), "true");
+    assert.deepEqual(await axeViolations(p), [], "the form with its errors is accessible");
+
+    const again = await p.$("::-p-aria(Cron expression)");
+    await again.click({ count: 3 });
+    await again.type("0 2 * * *");
+    await p.waitForFunction(() => document.querySelectorAll("#schedule-preview li").length === 10);
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Create task[role="button"])')]);
+    assert.equal(await p.$eval("h1", (h) => h.textContent), "made in the browser");
+    assert.match(await p.$eval("[role=status]", (e) => e.textContent), /Task created/);
+    ids.made = new URL(p.url()).pathname.split("/").pop();
+  });
+
+  it("Run now: the run page follows the run until it succeeds against the local sink", async () => {
+    const p = b.page;
+    const before = sink.calls.length;
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Run now[role="button"])')]);
+    assert.match(new URL(p.url()).pathname, /^\/dashboard\/runs\//);
+    // The page reloads itself every 2 s until the run finishes.
+    await p.waitForFunction(() => document.querySelector(".facts .badge")?.textContent === "succeeded", { timeout: 30_000, polling: 500 });
+    assert.equal(sink.calls.length, before + 1);
+    assert.match(await p.$eval("main", (m) => m.textContent), /hello from the sink/);
+    assert.deepEqual(await axeViolations(p), []);
+  });
+
+  it("pauses and resumes from the task page", async () => {
+    const p = b.page;
+    await p.goto(`${svc.base}/dashboard/tasks/${ids.made}`);
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Pause[role="button"])')]);
+    assert.match(await p.$eval("[role=status]", (e) => e.textContent), /Paused/);
+    assert.equal((await v1(svc.base, "GET", `/v1/tasks/${ids.made}`, key)).status, "paused");
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Resume[role="button"])')]);
+    assert.match(await p.$eval("[role=status]", (e) => e.textContent), /Resumed/);
+    assert.equal((await v1(svc.base, "GET", `/v1/tasks/${ids.made}`, key)).status, "active");
+  });
+
+  it("the task page is accessible and every button on it is reachable by keyboard", async () => {
+    const p = b.page;
+    await p.goto(`${svc.base}/dashboard/tasks/${ids.made}`);
+    assert.deepEqual(await axeViolations(p), []);
+    const { reached, wanted } = await tabThrough(p);
+    assert.deepEqual(
+      wanted.filter((w) => !reached.includes(w)),
+      [],
+    );
+    for (const label of ["Run now", "Pause", "Snooze", "Skip next", "Edit", "Delete"]) {
+      assert.ok(
+        reached.some((r) => r.includes(`:button:`) && r.endsWith(label)),
+        `${label} reached`,
+      );
+    }
+  });
+
   it("signs out from the navigation: the cookie is gone and pages ask to sign in again", async () => {
     const p = b.page;
     await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Sign out[role="link"])')]);
@@ -126,8 +200,9 @@ describe("the dashboard in a browser", () => {
     assert.equal(new URL(p.url()).pathname, "/dashboard/sign-in");
   });
 
-  it("logged no console errors and sent no request off localhost", () => {
+  it("logged no console errors, sent no request off localhost, and failed no request but the bad cron's form", () => {
     assert.deepEqual(b.problems.console, []);
+    assert.deepEqual(b.problems.failed, ["POST 400 /dashboard/tasks/new"]);
     assert.deepEqual(b.problems.offsite, []);
   });
 });
@@ -144,7 +219,8 @@ describe("the README's client lines", () => {
     try {
       const out = execFileSync(process.execPath, [file], { env: { ...process.env, KEY: key }, encoding: "utf8" });
       assert.match(out, /^nightly report active \d{4}-/m);
-      assert.equal(out.trim().split("\n").length, 3);
+      const { total } = await v1(svc.base, "GET", "/v1/tasks?limit=1", key);
+      assert.equal(out.trim().split("\n").length, Math.min(10, total));
     } finally {
       rmSync(file, { force: true });
     }

@@ -125,7 +125,10 @@ export async function openBrowser() {
     args: chromium.args,
     headless: true,
   });
-  const problems = { console: [], offsite: [], dialogs: [] };
+  // Chromium logs every non-2xx/3xx answer as a console error ("Failed to load resource");
+  // those are kept apart in `failed` (method, status, path), so a test can tell a deliberate
+  // 400 (a form sent with errors) from an unexpected one, and `console` holds everything else.
+  const problems = { console: [], offsite: [], dialogs: [], failed: [] };
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   await page.setRequestInterception(true);
@@ -136,7 +139,12 @@ export async function openBrowser() {
     return req.abort("blockedbyclient");
   });
   page.on("console", (m) => {
-    if (m.type() === "error") problems.console.push(m.text());
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of")) {
+      problems.console.push(m.text());
+    }
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.failed.push(`${r.request().method()} ${r.status()} ${new URL(r.url()).pathname}`);
   });
   page.on("pageerror", (e) => problems.console.push(`pageerror: ${e.message}`));
   page.on("dialog", async (d) => {

@@ -97,6 +97,19 @@ describe("dashboard POSTs check Origin", () => {
     });
   }
 
+  it("without an Origin, accepts only a browser's Sec-Fetch-Site: same-origin", async () => {
+    const { key } = await tenant();
+    const cookie = await signIn(key);
+    const send = (site: string) =>
+      call("POST", "/dashboard/sign-out", {
+        raw: "",
+        headers: { cookie, "sec-fetch-site": site, "content-type": "application/x-www-form-urlencoded" },
+      });
+    expect((await send("cross-site")).status).toBe(403);
+    expect((await send("same-site")).status).toBe(403);
+    expect((await send("same-origin")).status).toBe(303);
+  });
+
   it("refuses a sign-out from another origin", async () => {
     const { key } = await tenant();
     const cookie = await signIn(key);

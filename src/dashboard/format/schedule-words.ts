@@ -10,6 +10,7 @@ import type { components } from "../../client";
 type Schedule = components["schemas"]["Task"]["schedule"];
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 const MACROS: Record<string, string> = {
   "@hourly": "0 * * * *",
@@ -61,7 +62,9 @@ export function cronWords(expression: string): string | null {
     const days = dayOfWeek(dow);
     return days ? `${at} on ${days}` : null;
   }
-  if (num(dom) && mon === "*" && (dow === "*" || dow === "?")) return `${at} on day ${Number(dom)} of every month`;
+  const anyWeekday = dow === "*" || dow === "?";
+  if (num(dom) && mon === "*" && anyWeekday) return `${at} on day ${Number(dom)} of every month`;
+  if (num(dom) && num(mon) && anyWeekday && MONTHS[Number(mon) - 1]) return `${at} on day ${Number(dom)} of ${MONTHS[Number(mon) - 1]}`;
   return null;
 }
 

@@ -39,11 +39,21 @@ function Select(props: { id: string; label: string; value?: string; options: rea
 }
 
 /** /dashboard: one row per task, filters, search and pages of PAGE_SIZE. */
-export function TasksPage(props: { viewer: Viewer; query: TaskQuery; tasks: Task[]; total: number; now: number }) {
+export function TasksPage(props: { viewer: Viewer; query: TaskQuery; tasks: Task[]; total: number; now: number; done?: string }) {
   const { viewer, query, tasks, total, now } = props;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (
     <Layout title="Tasks" viewer={viewer} section="tasks">
+      {props.done === "deleted" && (
+        <p class="notice" role="status">
+          Task deleted.
+        </p>
+      )}
+      <p>
+        <a href="/dashboard/tasks/new" class="button">
+          New task
+        </a>
+      </p>
       <form method="get" action="/dashboard" class="filters" aria-label="Filter tasks">
         <Select id="status" label="Status" value={query.status} options={TASK_STATUSES} />
         <Select id="type" label="Type" value={query.type} options={TASK_TYPES} />
