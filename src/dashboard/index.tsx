@@ -21,6 +21,7 @@ import { PAGE_SIZE, TasksPage } from "./pages/tasks";
 import type { TaskQuery } from "./pages/tasks";
 import { registerFormRoutes } from "./routes/form";
 import { registerRunRoutes } from "./routes/runs";
+import { registerScheduleViews } from "./routes/schedule-views";
 import { registerTaskRoutes } from "./routes/tasks";
 import { ZONE_COOKIE, clearSession, sameOrigin, securityHeaders, sessionClaims, sessionToken, setSession } from "./security";
 
@@ -98,6 +99,7 @@ export function createDashboard(dispatch: Dispatch) {
   registerFormRoutes(r); // before /tasks/:id, so /tasks/new is the form
   registerTaskRoutes(r);
   registerRunRoutes(r);
+  registerScheduleViews(r);
 
   r.all("*", (c) => c.html(<NotFoundPage c={c} />, 404));
   return r;

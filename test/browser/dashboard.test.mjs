@@ -23,6 +23,11 @@ before(async () => {
   ids.nightly = (await task("nightly report", { kind: "cron", expression: "0 2 * * *", timezone: "America/New_York" })).id;
   ids.often = (await task("every five", { kind: "cron", expression: "*/5 * * * *", timezone: "UTC" })).id;
   ids.hostile = (await task(HOSTILE, { kind: "cron", expression: "0 9 * * 1-5", timezone: "Europe/London" })).id;
+  ids.dst = (await task("new york 02:30", { kind: "cron", expression: "30 2 * * *", timezone: "America/New_York" })).id;
+  // Its next occurrence is skipped on request: the tick (or the claim on write) records it as a
+  // skipped run with reason skip_next, within a minute, while the other tests run.
+  ids.skipped = (await task("skip me", { kind: "cron", expression: "* * * * *", timezone: "UTC" })).id;
+  await v1(svc.base, "POST", `/v1/tasks/${ids.skipped}/skip`, key, { count: 1 });
   b = await openBrowser();
 });
 
@@ -76,12 +81,12 @@ describe("the dashboard in a browser", () => {
     );
     assert.deepEqual(
       rows.map((r) => r.name),
-      [HOSTILE, "every five", "nightly report"],
+      ["skip me", "new york 02:30", HOSTILE, "every five", "nightly report"],
     );
-    assert.equal(rows[2].href, `/dashboard/tasks/${ids.nightly}`);
-    assert.match(rows[2].text, /At 02:00 every day, America\/New_York/);
-    assert.match(rows[1].text, /Every 5 minutes, UTC/);
-    assert.match(rows[0].text, /At 09:00 on Monday to Friday, Europe\/London/);
+    assert.equal(rows[4].href, `/dashboard/tasks/${ids.nightly}`);
+    assert.match(rows[4].text, /At 02:00 every day, America\/New_York/);
+    assert.match(rows[3].text, /Every 5 minutes, UTC/);
+    assert.match(rows[2].text, /At 09:00 on Monday to Friday, Europe\/London/);
     assert.equal(await p.$$eval("main img", (imgs) => imgs.length), 0, "the name did not become an element");
     assert.deepEqual(b.problems.dialogs, []);
   });
@@ -185,6 +190,49 @@ describe("the dashboard in a browser", () => {
         `${label} reached`,
       );
     }
+  });
+
+  it("Upcoming from 2027-03-12 marks the New York 02:30 run that DST moves, and shows a mark's times on focus", async () => {
+    const p = b.page;
+    await p.goto(`${svc.base}/dashboard`);
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Upcoming[role="link"])')]);
+    await p.goto(`${svc.base}/dashboard/upcoming?from=2027-03-12`);
+    const row = await p.$$eval("table.timeline tbody tr", (trs) => {
+      const tr = trs.find((t) => t.querySelector("th a")?.textContent === "new york 02:30");
+      return {
+        marks: [...tr.querySelectorAll("a.mark")].map((a) => ({ cls: a.className, tip: a.textContent })),
+        note: tr.querySelector(".dst-note")?.textContent,
+        lines: tr.querySelectorAll(".dst-line").length,
+      };
+    });
+    assert.equal(row.marks.length, 7);
+    const moved = row.marks.filter((m) => m.cls.includes("k-dst"));
+    assert.equal(moved.length, 1);
+    assert.match(moved[0].tip, /2027-03-14 03:00 EDT/);
+    assert.match(row.note, /clocks forward 60 min/);
+    assert.equal(row.lines, 1);
+    // Focusing the mark (keyboard) shows its tooltip; it is hidden otherwise.
+    const mark = await p.$("table.timeline a.mark.k-dst");
+    const width = () => mark.$eval(".tip", (t) => t.offsetWidth);
+    assert.ok((await width()) <= 1, `hidden before focus (${await width()} px)`);
+    await mark.focus();
+    assert.ok((await width()) > 50, `shown on focus (${await width()} px)`);
+    assert.deepEqual(await axeViolations(p), []);
+  });
+
+  it("Missed & failed lists the skipped run with its reason", async () => {
+    const p = b.page;
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Missed & failed[role="link"])')]);
+    const deadline = Date.now() + 100_000;
+    for (;;) {
+      const text = await p.$eval("main", (m) => m.textContent);
+      if (/skip me/.test(text) && /skip_next: skipped on request/.test(text)) break;
+      assert.ok(Date.now() < deadline, "the skipped run appears within 100 s");
+      await new Promise((r) => setTimeout(r, 3000));
+      await p.reload();
+    }
+    assert.ok(await p.$("svg[aria-labelledby='ledger-chart-title ledger-chart-desc']"));
+    assert.deepEqual(await axeViolations(p), []);
   });
 
   it("signs out from the navigation: the cookie is gone and pages ask to sign in again", async () => {
