@@ -111,6 +111,23 @@ export interface paths {
         patch: operations["updateProject"];
         trace?: never;
     };
+    "/v1/runners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The runners seen: labels, types, last claim or heartbeat, runs in flight */
+        get: operations["listRunners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runners/claim": {
         parameters: {
             query?: never;
@@ -762,6 +779,26 @@ export interface components {
             runner_id: string;
             stderr_tail?: string;
             stdout_tail?: string;
+        };
+        RunnerList: {
+            runners: components["schemas"]["RunnerSeen"][];
+        };
+        RunnerSeen: {
+            /** Format: date-time */
+            first_seen_at: string;
+            /** @description The runner_id it claims with */
+            id: string;
+            labels: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description Its last claim or heartbeat
+             */
+            last_seen_at: string;
+            /** @description Runs it is executing now */
+            runs_in_flight: number;
+            types: string[];
         };
         SigningSecrets: {
             current: {
@@ -2199,6 +2236,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The input is invalid; the message says what to fix (codes: validation_failed, invalid_json, invalid_parameters, invalid_cron, invalid_rrule, invalid_timezone, invalid_schedule, private_target, project_not_found, too_many_occurrences, not_scheduled, not_recurring, org_required, api_key_required, jwt_not_configured, netstacks_request_shape) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credential (codes: unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credential lacks the scope this route needs (codes: forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or in another organization) (codes: not_found, artifact_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the stored state (a name taken, a canceled task, a run already finished) (codes: name_taken, project_exists, task_canceled, task_completed, concurrent_update, not_retryable, not_claimed, run_finished, no_rotation, decryption_failed, busy) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match does not match the current ETag (codes: precondition_failed) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 256 KiB (codes: payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body must be JSON (Content-Type: application/json) (codes: unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this credential; retry after Retry-After seconds (codes: rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected error; it is logged, never echoed (codes: internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRunners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runners, most recently heard from first (at most 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunnerList"];
                 };
             };
             /** @description The input is invalid; the message says what to fix (codes: validation_failed, invalid_json, invalid_parameters, invalid_cron, invalid_rrule, invalid_timezone, invalid_schedule, private_target, project_not_found, too_many_occurrences, not_scheduled, not_recurring, org_required, api_key_required, jwt_not_configured, netstacks_request_shape) */
