@@ -19,6 +19,7 @@ import { Layout } from "./layout";
 import { SignInPage, SignOutPage } from "./pages/sign-in";
 import { PAGE_SIZE, TasksPage } from "./pages/tasks";
 import type { TaskQuery } from "./pages/tasks";
+import { registerAdminRoutes } from "./routes/admin";
 import { registerFormRoutes } from "./routes/form";
 import { registerRunRoutes } from "./routes/runs";
 import { registerScheduleViews } from "./routes/schedule-views";
@@ -100,6 +101,7 @@ export function createDashboard(dispatch: Dispatch) {
   registerTaskRoutes(r);
   registerRunRoutes(r);
   registerScheduleViews(r);
+  registerAdminRoutes(r);
 
   r.all("*", (c) => c.html(<NotFoundPage c={c} />, 404));
   return r;

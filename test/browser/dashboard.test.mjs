@@ -12,12 +12,13 @@ let svc;
 let sink;
 let b;
 let key;
+let org;
 const ids = {};
 
 before(async () => {
   svc = await startService();
   sink = await startSink();
-  const org = `browser-${Date.now()}`;
+  org = `browser-${Date.now()}`;
   key = (await v1(svc.base, "POST", "/v1/api-keys", ADMIN_TOKEN, { name: "browser", org, scopes: ["tasks:read", "tasks:write"] })).key;
   const task = (name, schedule) => v1(svc.base, "POST", "/v1/tasks", key, { name, type: "http", parameters: { url: sink.url }, schedule });
   ids.nightly = (await task("nightly report", { kind: "cron", expression: "0 2 * * *", timezone: "America/New_York" })).id;
@@ -246,6 +247,27 @@ describe("the dashboard in a browser", () => {
     assert.deepEqual(await axeViolations(p), [], "the sign-in page is accessible too");
     await p.goto(`${svc.base}/dashboard`);
     assert.equal(new URL(p.url()).pathname, "/dashboard/sign-in");
+  });
+
+  it("the admin token signs in for an organization; Admin issues a key that is shown once; Runners is accessible", async () => {
+    const p = b.page;
+    await p.goto(`${svc.base}/dashboard/sign-in`);
+    await p.type("::-p-aria(API key)", ADMIN_TOKEN);
+    await p.type("::-p-aria(Organization (only with the admin token))", org);
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Sign in[role="button"])')]);
+    assert.equal(await p.$eval("h1", (h) => h.textContent), "Tasks");
+    assert.ok((await p.$$eval("table.tasks tbody tr", (trs) => trs.length)) >= 5, "the organization's tasks");
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Admin[role="link"])')]);
+    await p.type("::-p-aria(Key name)", "made by the admin");
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Issue key[role="button"])')]);
+    const newKey = await p.$eval("code.secret", (e) => e.textContent);
+    assert.match(newKey, /^tk_/);
+    assert.equal((await v1(svc.base, "GET", "/v1/tasks?limit=1", newKey)).total >= 5, true);
+    assert.deepEqual(await axeViolations(p), []);
+    await p.goto(`${svc.base}/dashboard/admin`);
+    assert.ok(!(await p.content()).includes(newKey), "the key is shown once");
+    await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Runners[role="link"])')]);
+    assert.deepEqual(await axeViolations(p), []);
   });
 
   it("logged no console errors, sent no request off localhost, and failed no request but the bad cron's form", () => {
