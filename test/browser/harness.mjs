@@ -27,14 +27,17 @@ export function freePort() {
   });
 }
 
-/** `npm start` on a free port with a fresh --persist-to directory; resolves once /healthz answers. */
-export async function startService() {
+/**
+ * `npm start` on a free port with a fresh --persist-to directory; resolves once /healthz
+ * answers. `args` go on to wrangler dev (a bench raises the rate limit with --var).
+ */
+export async function startService(args = []) {
   const port = await freePort();
   const inspector = await freePort();
   const state = mkdtempSync(join(tmpdir(), "tasks-browser-state-"));
   const child = spawn(
     process.execPath,
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, "--inspector-port", String(inspector)],
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, "--inspector-port", String(inspector), ...args],
     { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } },
   );
   let log = "";
