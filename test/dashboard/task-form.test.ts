@@ -115,6 +115,51 @@ describe("the New task form", () => {
   });
 });
 
+describe("the Edit form keeps what the form shows", () => {
+  it("an RRULE task's extra dates and DST policy survive an edit of its name", async () => {
+    const { key } = await tenant();
+    const cookie = await signIn(key);
+    const t = await createTask(key, {
+      name: "rrule with extras",
+      schedule: {
+        kind: "rrule",
+        rule: "FREQ=WEEKLY;BYDAY=MO;BYHOUR=1;BYMINUTE=30",
+        timezone: "America/New_York",
+        dtstart: "2026-01-05T01:30",
+        dst: { gap: "skip", repeat: "both" },
+        except: ["2027-01-04"],
+        also: ["2027-01-06T01:30"],
+      },
+    });
+    const html = (await page(`/dashboard/tasks/${t.id}/edit`, cookie)).body;
+    /** The text of a field's textarea, or the chosen option of its select. */
+    const region = (field: string, close: string) => {
+      const start = html.indexOf(`name="${field}"`);
+      return html.slice(start, html.indexOf(close, start) + close.length);
+    };
+    const value = (field: string) => />([^<]*)<\/textarea>/.exec(region(field, "</textarea>"))?.[1];
+    const chosen = (field: string) => /<option value="([^"]+)" selected/.exec(region(field, "</select>"))?.[1];
+    const submitted = {
+      ...form({ name: "renamed rrule" }),
+      "schedule.kind": "rrule",
+      "schedule.rule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=1;BYMINUTE=30",
+      "schedule.timezone": "America/New_York",
+      "schedule.dtstart": "2026-01-05T01:30",
+      "schedule.except": value("schedule.except") ?? "",
+      "schedule.also": value("schedule.also") ?? "",
+      "schedule.dst.gap": chosen("schedule.dst.gap") ?? "",
+      "schedule.dst.repeat": chosen("schedule.dst.repeat") ?? "",
+    };
+    expect(submitted["schedule.also"]).toBe("2027-01-06T01:30");
+    expect(submitted["schedule.dst.repeat"]).toBe("both");
+    const r = await post(`/dashboard/tasks/${t.id}/edit`, submitted, { cookie });
+    expect(r.status).toBe(303);
+    const after = (await call("GET", `/v1/tasks/${t.id}`, { token: key })).body;
+    expect(after.name).toBe("renamed rrule");
+    expect(after.schedule).toMatchObject({ dst: { gap: "skip", repeat: "both" }, except: ["2027-01-04"], also: ["2027-01-06T01:30"] });
+  });
+});
+
 describe("the Edit form", () => {
   it("starts from the task and saves changes with PATCH", async () => {
     const { key } = await tenant();

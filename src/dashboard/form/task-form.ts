@@ -24,6 +24,8 @@ export const FIELDS = [
   "schedule.timezone",
   "schedule.except",
   "schedule.dst.gap",
+  "schedule.dst.repeat",
+  "schedule.also",
   "schedule.at",
   "schedule.delay_seconds",
   "schedule.event",
@@ -46,6 +48,7 @@ export const blank = (): Values => ({
   "schedule.expression": "0 2 * * *",
   "schedule.timezone": "UTC",
   "schedule.dst.gap": "shift",
+  "schedule.dst.repeat": "auto",
   overlap_policy: "skip",
 });
 
@@ -73,6 +76,8 @@ export function fromTask(t: Task): Values {
     "schedule.timezone": text(s.timezone),
     "schedule.except": Array.isArray(s.except) ? s.except.join("\n") : "",
     "schedule.dst.gap": text((s.dst as Record<string, unknown> | undefined)?.gap) || "shift",
+    "schedule.dst.repeat": text((s.dst as Record<string, unknown> | undefined)?.repeat) || "auto",
+    "schedule.also": Array.isArray(s.also) ? s.also.join("\n") : "",
     "schedule.at": text(s.at),
     "schedule.delay_seconds": text(s.delay_seconds),
     "schedule.event": text(s.event),
@@ -99,7 +104,12 @@ export function toSchedule(v: Values): { schedule?: Schedule; errors: FieldError
   const errors: FieldErrors = {};
   const tz = v["schedule.timezone"].trim() || "UTC";
   const except = list(v["schedule.except"]);
-  const dst = v["schedule.dst.gap"] === "skip" ? { gap: "skip" as const, repeat: "auto" as const } : undefined;
+  const also = list(v["schedule.also"]);
+  // The DST policy is sent only when it is not the default, so an untouched form keeps the default.
+  const gap: "shift" | "skip" = v["schedule.dst.gap"] === "skip" ? "skip" : "shift";
+  const asked = v["schedule.dst.repeat"];
+  const repeat: "auto" | "first" | "both" = asked === "first" || asked === "both" ? asked : "auto";
+  const dst = gap !== "shift" || repeat !== "auto" ? { gap, repeat } : undefined;
   switch (v["schedule.kind"]) {
     case "cron":
       return {
@@ -121,6 +131,7 @@ export function toSchedule(v: Values): { schedule?: Schedule; errors: FieldError
           ...(v["schedule.dtstart"].trim() && { dtstart: v["schedule.dtstart"].trim() }),
           ...(dst && { dst }),
           ...(except.length && { except }),
+          ...(also.length && { also }),
         },
         errors,
       };
@@ -183,6 +194,7 @@ export function fieldOf(path: string, kind: string): Field | "form" {
   const clean = path.replace(/\[\d+\]/g, "");
   if (clean === "parameters" || clean.startsWith("parameters.")) return "parameters";
   if (clean === "schedule") return "schedule.kind";
+  if (clean === "schedule.dst.repeat") return "schedule.dst.repeat";
   if (clean === "schedule.dst" || clean.startsWith("schedule.dst.")) return "schedule.dst.gap";
   if (clean === "retry" || clean.startsWith("retry.")) return "retry.max_retries";
   if ((FIELDS as readonly string[]).includes(clean)) return clean as Field;

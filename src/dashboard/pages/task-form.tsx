@@ -162,6 +162,13 @@ export function TaskFormPage(props: {
           <div class="kind" data-kind="rrule" hidden={kind !== "rrule" ? true : undefined}>
             <Input ctx={ctx} field="schedule.rule" label="RRULE" hint="e.g. FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=9;BYMINUTE=0" />
             <Input ctx={ctx} field="schedule.dtstart" label="Start (local)" hint="YYYY-MM-DDTHH:MM, optional" />
+            <Input
+              ctx={ctx}
+              field="schedule.also"
+              label="Also (extra local date-times)"
+              multiline
+              hint="One per line, e.g. 2026-12-26T10:00"
+            />
           </div>
           <div class="kind" data-kind="cron rrule" hidden={kind !== "cron" && kind !== "rrule" ? true : undefined}>
             <Input
@@ -173,6 +180,9 @@ export function TaskFormPage(props: {
             />
             <Input ctx={ctx} field="schedule.dst.gap" label="When a run falls in a DST gap">
               {options(["shift", "skip"], props.values["schedule.dst.gap"] || "shift")}
+            </Input>
+            <Input ctx={ctx} field="schedule.dst.repeat" label="When a run falls in a repeated hour">
+              {options(["auto", "first", "both"], props.values["schedule.dst.repeat"] || "auto")}
             </Input>
           </div>
           <div class="kind" data-kind="once" hidden={kind !== "once" ? true : undefined}>
