@@ -236,6 +236,19 @@ describe("the dashboard in a browser", () => {
     assert.deepEqual(await axeViolations(p), []);
   });
 
+  it("reaches every link, field and button by keyboard on the form, Upcoming, Missed & failed and Runners too", async () => {
+    const p = b.page;
+    for (const path of ["/dashboard/tasks/new", "/dashboard/upcoming?from=2027-03-12", "/dashboard/ledger", "/dashboard/runners"]) {
+      await p.goto(`${svc.base}${path}`);
+      const { reached, wanted } = await tabThrough(p, 600);
+      assert.deepEqual(
+        wanted.filter((w) => !reached.includes(w)),
+        [],
+        path,
+      );
+    }
+  });
+
   it("signs out from the navigation: the cookie is gone and pages ask to sign in again", async () => {
     const p = b.page;
     await Promise.all([p.waitForNavigation(), p.click('::-p-aria(Sign out[role="link"])')]);
