@@ -1,7 +1,8 @@
 /**
  * The import boundaries of src/ (README "Architecture"): areas import downward only,
  *   api → services → engine → executors → db → domain
- * (root files: index.ts and app.ts on top; env.ts and log.ts are leaves everyone may use),
+ * (dashboard/ beside api/, reaching the service only through client/, the typed /v1 client;
+ * root files: index.ts and app.ts on top; env.ts and log.ts are leaves everyone may use),
  * with no runtime cycle between two files. Type-only imports do not make cycles at run
  * time, but domain imports nothing outside itself, types included.
  * Run by `npm run lint:deps` (part of `npm run lint` and .ci/run).
@@ -51,6 +52,18 @@ module.exports = {
     ),
     layer("services-below-api", "^src/services/", "^src/api/|^src/(app|index)\\.ts$", "Services know nothing about HTTP."),
     layer("faces-translate-only", "^src/api/dialects/", "^src/(db|engine|executors)/", "A dialect face imports services and domain only."),
+    layer(
+      "dashboard-calls-v1-only",
+      "^src/dashboard/",
+      "^src/(api|services|engine|executors|db)/|^src/(app|index)\\.ts$",
+      "The dashboard reaches the service only through the typed /v1 client (client/) and may use domain/; app.ts hands it the app's fetch.",
+    ),
+    layer(
+      "client-stands-alone",
+      "^src/client/",
+      "^src/(?!client/)",
+      "client/ is the published /v1 client: its generated types and openapi-fetch, nothing else of src/.",
+    ),
     layer(
       "leaves",
       "^src/(env|log)\\.ts$",

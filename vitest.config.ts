@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // The test pool gets the same bindings as wrangler.toml, declared here rather than
 // read from it for one reason: the queue has a producer but no automatic consumer,
@@ -40,6 +40,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/helpers/setup.ts"],
+      // test/browser runs in Node against `npm start` (npm run test:browser), not in workerd.
+      exclude: [...configDefaults.exclude, "test/browser/**"],
       // Copies the API reference's bundle into public/docs/ (wrangler's [build] does it for dev and deploy).
       globalSetup: ["./scripts/assets.mjs"],
       deps: { optimizer: { ssr: { enabled: true, include: ["cron-parser", "rrule"] } } },

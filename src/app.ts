@@ -18,6 +18,7 @@ import { agentSchedulesFace } from "./api/dialects/agent-schedules";
 import { kubiyaFace } from "./api/dialects/kubiya";
 import { netstacksFace } from "./api/dialects/netstacks";
 import { platformFace } from "./api/dialects/platform";
+import { createDashboard } from "./dashboard";
 
 /** The HTTP face: native /v1 routes, health, and the OpenAPI document with its rendered reference. */
 export function createApp() {
@@ -49,6 +50,12 @@ export function createApp() {
   app.route("/", signingRouter);
   app.route("/", runsRouter);
   app.route("/", runnersRouter);
+
+  // The dashboard (README "Dashboard"): HTML pages that call /v1 through this same app, in-process.
+  app.route(
+    "/dashboard",
+    createDashboard((request, env, ctx) => app.fetch(request, env, ctx)),
+  );
 
   // The five dialect faces (README "Dialects"), each under its own base paths.
   for (const face of [kubiyaFace, platformFace, netstacksFace, agentflowFace, agentSchedulesFace]) face.mountOn(app);

@@ -166,3 +166,23 @@ export type TaskRow = typeof tasks.$inferSelect;
 export type RunRow = typeof runs.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * Runners an organization has seen: written when a runner asks for work (claim) and when it
+ * heartbeats, so the dashboard can show who is out there, with which labels, and when each
+ * was last heard from.
+ */
+export const runners = sqliteTable(
+  "runners",
+  {
+    orgId: text("org_id").notNull(),
+    id: text("id").notNull(),
+    /** JSON: the labels it last claimed with (`{"project": "production"}`). */
+    labels: text("labels").notNull(),
+    /** JSON: the task types it last claimed. */
+    types: text("types").notNull(),
+    firstSeenAt: integer("first_seen_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.id] })],
+);

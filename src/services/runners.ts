@@ -9,6 +9,7 @@ import { LEASE_GRACE_MS, lockOf } from "../engine/lock";
 import { recordOutcome } from "../engine/outcome";
 import type { FinalOutcome } from "../engine/outcome";
 import type { ServiceContext } from "./context";
+import { recordRunner } from "./runners-seen";
 import { rowToRun } from "../db/mappers/runs";
 import { rowToTask } from "../db/mappers/tasks";
 
@@ -78,6 +79,7 @@ export async function waitForClaim(
   waitMs: number,
   signal?: AbortSignal,
 ): Promise<Claim | null> {
+  await recordRunner(ctx, p.runner_id, { labels: p.labels, types: p.types });
   const until = Date.now() + waitMs;
   for (;;) {
     const claim = await claimRun(ctx, env, p);
@@ -114,6 +116,7 @@ export async function heartbeat(
   progress: { stdout_tail?: string; stderr_tail?: string } = {},
 ): Promise<{ lease_expires_at: number; cancel: boolean }> {
   const { run, task } = await claimedRun(ctx, runId, runnerId);
+  await recordRunner(ctx, runnerId);
   const now = Date.now();
   const expires = deadline(task, run, now);
   const hasProgress = progress.stdout_tail !== undefined || progress.stderr_tail !== undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, apiKey, call, createTask, jwt, newOrg, tenant } from "../helpers/api";
+import { ADMIN, apiKey, call, createTask, cronTask, jwt, newOrg, tenant } from "../helpers/api";
 
 const b64url = (s: string) => btoa(s).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 
@@ -155,6 +155,24 @@ describe("POST /v1/auth/token", () => {
     const list = await call("GET", "/v1/tasks", { token: r.body.access_token });
     expect(list.status).toBe(200);
     expect((await call("POST", "/v1/tasks", { token: r.body.access_token, body: {} })).status).toBe(403);
+  });
+
+  it("exchanges the admin token for a JWT of the organization X-Org-Id names (the dashboard's admin sign-in)", async () => {
+    const org = newOrg();
+    const key = await apiKey(org);
+    const mine = await call("POST", "/v1/tasks", { token: key, body: cronTask() });
+    const r = await call("POST", "/v1/auth/token", { token: ADMIN, headers: { "x-org-id": org } });
+    expect(r.status).toBe(200);
+    const list = await call("GET", "/v1/tasks", { token: r.body.access_token });
+    expect(list.body.tasks.map((t: any) => t.id)).toEqual([mine.body.id]);
+    // It carries the admin scope: it can manage API keys, as the admin token can.
+    expect((await call("GET", `/v1/api-keys?org=${org}`, { token: r.body.access_token })).status).toBe(200);
+  });
+
+  it("refuses the admin token without an organization", async () => {
+    const r = await call("POST", "/v1/auth/token", { token: ADMIN });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("org_required");
   });
 
   it("refuses to exchange a JWT", async () => {

@@ -57,6 +57,26 @@ describe("runners", () => {
     ).toBe(409);
   });
 
+  it("GET /v1/runners lists the runners seen, with labels, types, last claim or heartbeat and runs in flight", async () => {
+    const { runnerKey, runId, key, org } = await handed();
+    expect((await call("GET", "/v1/runners", { token: key })).body).toEqual({ runners: [] });
+    expect((await claim(runnerKey, { labels: { project: "p1" } })).body.run.id).toBe(runId);
+    await claim(await apiKey(org, ["runner"]), { runner_id: "host-2", types: ["backup"] });
+    const before = (await call("GET", "/v1/runners", { token: key })).body.runners;
+    expect(before.map((r: any) => r.id).sort()).toEqual(["host-1", "host-2"]);
+    const host1 = before.find((r: any) => r.id === "host-1");
+    expect(host1).toMatchObject({ labels: { project: "p1" }, types: ["custom_script", "container_update"], runs_in_flight: 1 });
+    expect(before.find((r: any) => r.id === "host-2")).toMatchObject({ labels: {}, types: ["backup"], runs_in_flight: 0 });
+    await new Promise((r) => setTimeout(r, 5));
+    await call("POST", `/v1/runs/${runId}/heartbeat`, { token: runnerKey, body: { runner_id: "host-1" } });
+    const after = (await call("GET", "/v1/runners", { token: key })).body.runners;
+    // A heartbeat moves last_seen_at and keeps the labels of the last claim.
+    expect(after[0]).toMatchObject({ id: "host-1", labels: { project: "p1" }, runs_in_flight: 1 });
+    expect(Date.parse(after[0].last_seen_at)).toBeGreaterThan(Date.parse(host1.last_seen_at));
+    // Another organization sees none of them.
+    expect((await call("GET", "/v1/runners", { token: (await tenant()).key })).body).toEqual({ runners: [] });
+  });
+
   it("answers 204 when there is nothing to do, after waiting up to wait_seconds", async () => {
     const { org } = await tenant();
     const runnerKey = await apiKey(org, ["runner"]);

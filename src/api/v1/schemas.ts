@@ -85,6 +85,10 @@ export const TaskSchema = z
     created_at: instant,
     updated_at: instant,
     latest_runs: z.array(RunSchema).optional(),
+    recent_statuses: z
+      .array(z.enum(RUN_STATUSES))
+      .optional()
+      .openapi({ description: "On a list asked with `recent_runs=N`: the statuses of the task's latest N runs, newest first" }),
   })
   .openapi("Task");
 

@@ -132,19 +132,32 @@ function jwtMessage(e: unknown): string {
   return "invalid token";
 }
 
-/** Mints a short-lived HS256 token for an API key's organization and scopes. */
+/**
+ * Mints a short-lived HS256 token for an API key's organization and scopes, or for the
+ * admin token acting for the organization `orgHeader` (X-Org-Id) names: the dashboard
+ * keeps that token in its session cookie instead of the admin token itself.
+ */
 export async function issueToken(
   env: Env,
   identity: Identity,
   now: number,
+  orgHeader?: string,
 ): Promise<{ access_token: string; token_type: "Bearer"; expires_in: number }> {
   if (!env.JWT_SECRET) throw new DomainError("invalid", "jwt_not_configured", "token exchange needs the JWT_SECRET secret to be set");
-  if (identity.kind !== "api_key" || !identity.orgId) {
-    throw new DomainError("invalid", "api_key_required", "only an API key can be exchanged for a token");
+  let org: string;
+  if (identity.kind === "admin_token") {
+    if (!orgHeader || !isValidOrgId(orgHeader)) {
+      throw new DomainError("invalid", "org_required", "the admin token acts for no organization: name one with the X-Org-Id header");
+    }
+    org = orgHeader;
+  } else if (identity.kind === "api_key" && identity.orgId) {
+    org = identity.orgId;
+  } else {
+    throw new DomainError("invalid", "api_key_required", "only an API key or the admin token can be exchanged for a token");
   }
   const ttl = Math.max(60, Math.min(86_400, Number(env.TOKEN_TTL_SECONDS) || 3600));
   const iat = Math.floor(now / 1000);
-  let jwt = new SignJWT({ org: identity.orgId, scope: [...identity.scopes].join(" ") })
+  let jwt = new SignJWT({ org, scope: [...identity.scopes].join(" ") })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(identity.subject)
     .setIssuedAt(iat)

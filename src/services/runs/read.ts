@@ -78,3 +78,25 @@ export async function listRuns(ctx: ServiceContext, f: RunFilter): Promise<{ run
   ]);
   return { runs: page.map(rowToRun), total: totals[0]?.n ?? 0 };
 }
+
+/**
+ * The statuses of each task's latest `n` runs, newest first, in one statement: a
+ * correlated subquery per task walks runs_task_created_idx backwards and stops at `n`,
+ * so a list page costs page size × n index reads however many runs a task has.
+ */
+export async function recentStatuses(ctx: ServiceContext, taskIds: readonly string[], n: number): Promise<Map<string, RunStatus[]>> {
+  const out = new Map<string, RunStatus[]>();
+  if (taskIds.length === 0 || n <= 0) return out;
+  const d1 = ctx.db.$client;
+  const { results } = await d1
+    .prepare(
+      `SELECT j.value AS task_id,
+              (SELECT json_group_array(status) FROM
+                 (SELECT status FROM runs WHERE task_id = j.value AND org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)) AS statuses
+         FROM json_each(?) AS j`,
+    )
+    .bind(ctx.orgId, n, JSON.stringify(taskIds))
+    .all<{ task_id: string; statuses: string }>();
+  for (const r of results) out.set(r.task_id, JSON.parse(r.statuses) as RunStatus[]);
+  return out;
+}

@@ -4,4 +4,4 @@ import type * as routes from "./routes";
 
 // The caller's identity, not an organization's data: no service context.
 export const issueTokenHandler: AppRouteHandler<typeof routes.issueTokenRoute> = async (c) =>
-  c.json(await issueToken(c.env, c.get("identity"), Date.now()), 200);
+  c.json(await issueToken(c.env, c.get("identity"), Date.now(), c.req.header("x-org-id")), 200);

@@ -1,4 +1,5 @@
 import { HEARTBEAT_SECONDS, completeRun, heartbeat, waitForClaim } from "../../../services/runners";
+import { listRunners } from "../../../services/runners-seen";
 import { serviceContext } from "../../context";
 import type { AppRouteHandler } from "../../router";
 import { runJson, taskJson } from "../serialize";
@@ -28,3 +29,8 @@ export const heartbeatRunHandler: AppRouteHandler<typeof routes.heartbeatRunRout
 
 export const completeRunHandler: AppRouteHandler<typeof routes.completeRunRoute> = async (c) =>
   c.json(runJson(await completeRun(await serviceContext(c), c.env, c.req.valid("param").id, c.req.valid("json"))), 200);
+
+export const listRunnersHandler: AppRouteHandler<typeof routes.listRunnersRoute> = async (c) => {
+  const seen = await listRunners(await serviceContext(c));
+  return c.json({ runners: seen.map((r) => ({ ...r, first_seen_at: iso(r.first_seen_at), last_seen_at: iso(r.last_seen_at) })) }, 200);
+};

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireScope } from "../../middleware/auth";
 import { IdParam, RunSchema, body, errorResponses, json } from "../schemas";
-import { ClaimBody, CompleteBody, HeartbeatBody, HeartbeatResultSchema, LeasedRunSchema } from "./schemas";
+import { ClaimBody, CompleteBody, HeartbeatBody, HeartbeatResultSchema, LeasedRunSchema, RunnerListSchema } from "./schemas";
 
 // Runners execute custom_script, container_update and some backup and health_check
 // runs on their own hosts; their credential has the runner scope and nothing else.
@@ -41,4 +41,16 @@ export const completeRunRoute = createRoute({
   summary: "Report a claimed run's outcome",
   request: { params: IdParam, body: body(CompleteBody) },
   responses: { 200: json(RunSchema, "The recorded run"), ...errorResponses },
+});
+
+// What people (and the dashboard) read about runners: tasks:read, like the runs they execute,
+// so it is tagged with Runs rather than with the runner-scope routes above.
+export const listRunnersRoute = createRoute({
+  method: "get",
+  path: "/v1/runners",
+  operationId: "listRunners",
+  tags: ["Runs"],
+  middleware: requireScope("tasks:read"),
+  summary: "The runners seen: labels, types, last claim or heartbeat, runs in flight",
+  responses: { 200: json(RunnerListSchema, "Runners, most recently heard from first (at most 200)"), ...errorResponses },
 });

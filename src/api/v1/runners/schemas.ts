@@ -45,3 +45,15 @@ export const CompleteBody = z
     result: z.unknown().optional(),
   })
   .openapi("RunnerCompletion");
+
+export const RunnerSeenSchema = z
+  .object({
+    id: z.string().openapi({ description: "The runner_id it claims with" }),
+    labels: z.record(z.string(), z.string()),
+    types: z.array(z.string()),
+    first_seen_at: z.string().openapi({ format: "date-time" }),
+    last_seen_at: z.string().openapi({ format: "date-time", description: "Its last claim or heartbeat" }),
+    runs_in_flight: z.number().int().openapi({ description: "Runs it is executing now" }),
+  })
+  .openapi("RunnerSeen");
+export const RunnerListSchema = z.object({ runners: z.array(RunnerSeenSchema) }).openapi("RunnerList");

@@ -4,7 +4,7 @@ import { cancelTask, deleteTask, pauseTask, resumeTask, skipNext, snoozeTask, to
 import { getTaskWithRuns, listTasks } from "../../../services/tasks/read";
 import { patchTask, replaceTask } from "../../../services/tasks/update";
 import { backfill, runNow } from "../../../services/runs/trigger";
-import { listTaskRuns } from "../../../services/runs/read";
+import { listTaskRuns, recentStatuses } from "../../../services/runs/read";
 import { serviceContext } from "../../context";
 import type { AppRouteHandler } from "../../router";
 import { etagOf, parseIfMatch, runJson, taskJson } from "../serialize";
@@ -19,8 +19,12 @@ export const createTaskHandler: AppRouteHandler<typeof routes.createTaskRoute> =
 
 export const listTasksHandler: AppRouteHandler<typeof routes.listTasksRoute> = async (c) => {
   const q = c.req.valid("query");
-  const { tasks, total } = await listTasks(await serviceContext(c), q);
-  return c.json({ tasks: tasks.map(taskJson), total, limit: q.limit, offset: q.offset }, 200);
+  const ctx = await serviceContext(c);
+  const { tasks, total } = await listTasks(ctx, q);
+  const ids = tasks.map((t) => t.id);
+  const recent = q.recent_runs ? await recentStatuses(ctx, ids, q.recent_runs) : undefined;
+  const items = tasks.map((t) => ({ ...taskJson(t), ...(recent && { recent_statuses: recent.get(t.id) ?? [] }) }));
+  return c.json({ tasks: items, total, limit: q.limit, offset: q.offset }, 200);
 };
 
 export const getTaskHandler: AppRouteHandler<typeof routes.getTaskRoute> = async (c) => {

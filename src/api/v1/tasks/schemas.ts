@@ -22,6 +22,13 @@ export const TaskListQuery = z.object({
   schedule_kind: z.enum(SCHEDULE_KINDS).optional(),
   created_by: z.string().max(200).optional(),
   q: z.string().max(200).optional().openapi({ description: "Substring of the name, case-insensitive" }),
+  recent_runs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .optional()
+    .openapi({ description: "Add `recent_statuses` to each task: the statuses of its latest N runs (at most 20), newest first" }),
   ...PageQuery,
 });
 export const RunListQuery = z.object({ status: z.enum(RUN_STATUSES).optional(), ...PageQuery });
