@@ -155,9 +155,11 @@ describe("a batch of runs", () => {
     const q = captureQueue();
     const sink = target();
     const due = Math.ceil(Date.now() / 1000) * 1000 + 3_000;
-    // Recurring (a minutely rule from `due`), so the manual run's success does not complete it.
+    // Recurring (an hourly rule from `due`), so the manual run's success does not complete it.
+    // Not minutely: a tick in a minute's first seconds claims up to the next boundary + 15 s,
+    // which would take the rule's next occurrence (due + 60 s) as well.
     const dtstart = new Date(due).toISOString().slice(0, 19);
-    const t = await createTask(key, { schedule: { kind: "rrule", rule: "FREQ=MINUTELY", dtstart, timezone: "UTC" } });
+    const t = await createTask(key, { schedule: { kind: "rrule", rule: "FREQ=HOURLY", dtstart, timezone: "UTC" } });
     expect(t.next_run_at).toBe(new Date(due).toISOString());
     await tickAt(Date.now());
     const scheduled = q.take(t.id);
