@@ -2566,6 +2566,8 @@ export interface operations {
             query?: {
                 /** @description true: runs no retry follows (with status=failed: final failures) */
                 final?: "true" | "false";
+                /** @description Only runs that started more than this many milliseconds after they were scheduled (started_at − scheduled_for) */
+                late_over_ms?: number | null;
                 /** @description Page size, at most 200 */
                 limit?: number;
                 offset?: number | null;

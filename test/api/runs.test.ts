@@ -47,6 +47,30 @@ describe("GET /v1/runs", () => {
     expect((await call("GET", "/v1/runs?trigger=retry", { token: key })).body.total).toBe(0);
   });
 
+  it("late_over_ms lists only runs that started more than that long after their scheduled time", async () => {
+    const { key } = await tenant();
+    const t = await createTask(key);
+    const onTime = await runOf(key, t.id);
+    const late = await runOf(key, t.id);
+    const notStarted = await runOf(key, t.id);
+    const startAfter = (id: string, ms: number) =>
+      env.DB.prepare(
+        "UPDATE runs SET status = 'succeeded', started_at = scheduled_for + ?, finished_at = scheduled_for + ? + 10 WHERE id = ?",
+      )
+        .bind(ms, ms, id)
+        .run();
+    await startAfter(onTime.id, 5000);
+    await startAfter(late.id, 5001);
+    const r = await call("GET", "/v1/runs?late_over_ms=5000", { token: key });
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe(1);
+    expect(r.body.runs.map((x: { id: string }) => x.id)).toEqual([late.id]);
+    expect(notStarted.id).not.toBe(late.id);
+    expect((await call("GET", "/v1/runs?late_over_ms=0", { token: key })).body.total).toBe(2);
+    const bad = await call("GET", "/v1/runs?late_over_ms=-1", { token: key });
+    expect(bad.status).toBe(400);
+  });
+
   it("pages newest first with a total", async () => {
     const { key } = await tenant();
     const t = await createTask(key);
@@ -191,6 +215,6 @@ describe("OpenAPI", () => {
       expect.arrayContaining(["/v1/runs", "/v1/runs/{id}", "/v1/runs/{id}/retry", "/v1/signing-secrets", "/v1/signing-secrets/rotate"]),
     );
     const params = doc.body.paths["/v1/runs"].get.parameters.map((p: { name: string }) => p.name);
-    expect(params).toEqual(expect.arrayContaining(["status", "final", "task_id", "trigger", "limit", "offset"]));
+    expect(params).toEqual(expect.arrayContaining(["status", "final", "task_id", "trigger", "late_over_ms", "limit", "offset"]));
   });
 });

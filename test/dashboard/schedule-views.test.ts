@@ -85,6 +85,30 @@ describe("Missed & failed", () => {
     expect(retry.status).toBe(303);
   });
 
+  it("pages each list past its first 100, keeping the other lists' pages", async () => {
+    const q = captureQueue();
+    const { key, org } = await tenant();
+    const cookie = await signIn(key);
+    const t = await createTask(key, { name: "busy task" });
+    // 105 skipped occurrences, in one statement.
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 105)
+       INSERT INTO runs (id, org_id, task_id, "trigger", attempt, status, reason, scheduled_for, created_at, final)
+       SELECT 'skip-' || n.i || '-' || ?1, ?2, ?1, 'schedule', 1, 'skipped', 'overlap', 1700000000000 + n.i * 60000, 1700000000000 + n.i * 60000, 0 FROM n`,
+    )
+      .bind(t.id, org)
+      .run();
+    q.take(t.id);
+    const first = await page("/dashboard/ledger", cookie);
+    expect(first.body).toContain("Did not run (105)");
+    expect(first.body).toContain('href="/dashboard/ledger?skipped=2&amp;failures=1&amp;late=1#skipped"');
+    expect(first.body.match(/overlap: the previous run was still going/g)).toHaveLength(100);
+    const second = await page("/dashboard/ledger?skipped=2&failures=1&late=1", cookie);
+    expect(second.body.match(/overlap: the previous run was still going/g)).toHaveLength(5);
+    expect(second.body).toContain('href="/dashboard/ledger?skipped=1&amp;failures=1&amp;late=1#skipped"');
+    expect(second.body).not.toContain("skipped=3");
+  });
+
   it("shows nothing of another organization", async () => {
     const q = captureQueue();
     const a = await tenant();

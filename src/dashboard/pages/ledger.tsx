@@ -27,22 +27,49 @@ function RunLink(props: { run: Run; zone: string }) {
   return <a href={`/dashboard/runs/${encodeURIComponent(props.run.id)}`}>{inZone(props.run.scheduled_for, props.zone)}</a>;
 }
 
+type Section = { runs: Run[]; total: number; page: number };
+type Pages = { skipped: number; failures: number; late: number };
+
+/** Newer/Older links for one list of the ledger, keeping the other lists' pages. */
+function Pager(props: { name: keyof Pages; section: Section; pageSize: number; query: Pages }) {
+  const { name, section, pageSize, query } = props;
+  const href = (page: number) => {
+    const q = new URLSearchParams(Object.entries({ ...query, [name]: page }).map(([k, v]) => [k, String(v)]));
+    return `/dashboard/ledger?${q}#${name}`;
+  };
+  const newer = section.page > 1;
+  const older = section.page * pageSize < section.total;
+  if (!newer && !older) return null;
+  return (
+    <nav class="pager" aria-label={`Pages of ${name}`}>
+      {newer && <a href={href(section.page - 1)}>Newer</a>}
+      <span class="muted">{` page ${section.page} of ${Math.ceil(section.total / pageSize)} `}</span>
+      {older && <a href={href(section.page + 1)}>Older</a>}
+    </nav>
+  );
+}
+
 /** /dashboard/ledger: every occurrence that did not run and why, final failures with Retry, late starts, counts per day. */
 export function LedgerPage(props: {
   viewer: Viewer;
-  skipped: Run[];
-  failures: Run[];
-  late: Run[];
+  skipped: Section;
+  failures: Section;
+  late: Section;
+  pageSize: number;
+  query: Pages;
   names: Map<string, string>;
   days: DayCounts[];
 }) {
-  const { names, viewer } = props;
+  const { names, viewer, pageSize, query } = props;
   const zone = viewer.zone;
+  const skipped = props.skipped.runs;
+  const failures = props.failures.runs;
+  const late = props.late.runs;
   return (
     <Layout title="Missed & failed" viewer={viewer} section="ledger">
       <LedgerChart days={props.days} />
-      <h2 id="skipped">Did not run ({props.skipped.length})</h2>
-      {props.skipped.length === 0 ? (
+      <h2 id="skipped">Did not run ({props.skipped.total})</h2>
+      {skipped.length === 0 ? (
         <p class="muted">Every occurrence ran.</p>
       ) : (
         <table>
@@ -54,7 +81,7 @@ export function LedgerPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.skipped.map((r) => (
+            {skipped.map((r) => (
               <tr>
                 <td>
                   <TaskLink run={r} names={names} />
@@ -68,8 +95,9 @@ export function LedgerPage(props: {
           </tbody>
         </table>
       )}
-      <h2 id="failures">Final failures ({props.failures.length})</h2>
-      {props.failures.length === 0 ? (
+      <Pager name="skipped" section={props.skipped} pageSize={pageSize} query={query} />
+      <h2 id="failures">Final failures ({props.failures.total})</h2>
+      {failures.length === 0 ? (
         <p class="muted">No final failures.</p>
       ) : (
         <table>
@@ -83,7 +111,7 @@ export function LedgerPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.failures.map((r) => (
+            {failures.map((r) => (
               <tr>
                 <td>
                   <TaskLink run={r} names={names} />
@@ -105,9 +133,10 @@ export function LedgerPage(props: {
           </tbody>
         </table>
       )}
-      <h2 id="late">Started more than 5 s late ({props.late.length})</h2>
-      {props.late.length === 0 ? (
-        <p class="muted">No late starts among the latest 200 runs.</p>
+      <Pager name="failures" section={props.failures} pageSize={pageSize} query={query} />
+      <h2 id="late">Started more than 5 s late ({props.late.total})</h2>
+      {late.length === 0 ? (
+        <p class="muted">No late starts.</p>
       ) : (
         <table>
           <thead>
@@ -119,7 +148,7 @@ export function LedgerPage(props: {
             </tr>
           </thead>
           <tbody>
-            {props.late.map((r) => (
+            {late.map((r) => (
               <tr>
                 <td>
                   <TaskLink run={r} names={names} />
@@ -134,9 +163,8 @@ export function LedgerPage(props: {
           </tbody>
         </table>
       )}
-      <p class="hint">
-        Lists show the latest 100 of each kind (late starts: among the latest 200 runs); the chart counts what the lists hold.
-      </p>
+      <Pager name="late" section={props.late} pageSize={pageSize} query={query} />
+      <p class="hint">Each list shows {pageSize} at a time, newest first; the chart counts the entries on the pages shown.</p>
     </Layout>
   );
 }

@@ -3,14 +3,15 @@ import type { Hono } from "hono";
 import { ok } from "../api";
 import { countByDay } from "../charts/ledger-chart";
 import type { DashEnv } from "../env";
-import { lateness } from "../format/duration";
 import type { Row } from "../format/timeline";
 import { rowFor, windowStart } from "../format/timeline";
 import { LedgerPage } from "../pages/ledger";
 import { UpcomingPage } from "../pages/upcoming";
 
 const ROWS = 50;
+/** A run that started more than this after it was scheduled is listed as late. */
 const LATE_MS = 5000;
+const LEDGER_PAGE = 100;
 
 export function registerScheduleViews(r: Hono<DashEnv>): void {
   r.get("/upcoming", async (c) => {
@@ -32,27 +33,41 @@ export function registerScheduleViews(r: Hono<DashEnv>): void {
 
   r.get("/ledger", async (c) => {
     const api = c.var.api;
-    const [skipped, failed, timedOut, recent, tasks] = await Promise.all([
-      api.GET("/v1/runs", { params: { query: { status: "skipped", limit: 100 } } }),
-      api.GET("/v1/runs", { params: { query: { status: "failed", final: "true", limit: 100 } } }),
-      api.GET("/v1/runs", { params: { query: { status: "timed_out", final: "true", limit: 100 } } }),
-      api.GET("/v1/runs", { params: { query: { limit: 200 } } }),
+    // Each list pages on its own (`?skipped=2`, `?failures=3`, `?late=2`), LEDGER_PAGE at a time.
+    const pageOf = (name: string) => Math.max(1, Math.min(10_000, Number.parseInt(c.req.query(name) ?? "1", 10) || 1));
+    const pages = { skipped: pageOf("skipped"), failures: pageOf("failures"), late: pageOf("late") };
+    const at = (page: number) => ({ limit: LEDGER_PAGE, offset: (page - 1) * LEDGER_PAGE });
+    const [skipped, failures, late, tasks] = await Promise.all([
+      api.GET("/v1/runs", { params: { query: { status: "skipped", ...at(pages.skipped) } } }),
+      // `final` is set only on failed and timed-out runs that no retry follows.
+      api.GET("/v1/runs", { params: { query: { final: "true", ...at(pages.failures) } } }),
+      api.GET("/v1/runs", { params: { query: { late_over_ms: LATE_MS, ...at(pages.late) } } }),
       api.GET("/v1/tasks", { params: { query: { limit: 200 } } }),
     ]);
-    const failures = [...ok(failed).runs, ...ok(timedOut).runs].sort((a, b) => b.scheduled_for.localeCompare(a.scheduled_for));
-    const late = ok(recent).runs.filter((run) => (lateness(run) ?? 0) > LATE_MS);
+    const lists = { skipped: ok(skipped), failures: ok(failures), late: ok(late) };
     const names = new Map(ok(tasks).tasks.map((t) => [t.id, t.name]));
-    const skippedRuns = ok(skipped).runs;
     const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     const days = countByDay(
       [
-        ...skippedRuns.map((x) => ({ at: x.scheduled_for, kind: "skipped" as const })),
-        ...failures.map((x) => ({ at: x.scheduled_for, kind: "failed" as const })),
-        ...late.map((x) => ({ at: x.scheduled_for, kind: "late" as const })),
+        ...lists.skipped.runs.map((x) => ({ at: x.scheduled_for, kind: "skipped" as const })),
+        ...lists.failures.runs.map((x) => ({ at: x.scheduled_for, kind: "failed" as const })),
+        ...lists.late.runs.map((x) => ({ at: x.scheduled_for, kind: "late" as const })),
       ],
       today,
       14,
     );
-    return c.html(<LedgerPage viewer={c.var.viewer} skipped={skippedRuns} failures={failures} late={late} names={names} days={days} />);
+    const section = (name: keyof typeof lists) => ({ runs: lists[name].runs, total: lists[name].total, page: pages[name] });
+    return c.html(
+      <LedgerPage
+        viewer={c.var.viewer}
+        skipped={section("skipped")}
+        failures={section("failures")}
+        late={section("late")}
+        pageSize={LEDGER_PAGE}
+        query={pages}
+        names={names}
+        days={days}
+      />,
+    );
   });
 }

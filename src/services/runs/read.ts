@@ -1,4 +1,4 @@
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { runs } from "../../db/schema";
 import { notFound } from "../../domain/errors";
@@ -55,6 +55,8 @@ export type RunFilter = {
   final?: boolean;
   task_id?: string;
   trigger?: RunTrigger;
+  /** Only runs that started more than this many ms after their scheduled_for. */
+  late_over_ms?: number;
   limit: number;
   offset: number;
 };
@@ -71,6 +73,8 @@ export async function listRuns(ctx: ServiceContext, f: RunFilter): Promise<{ run
   if (f.final !== undefined) where.push(eq(runs.final, f.final));
   if (f.task_id) where.push(eq(runs.taskId, f.task_id));
   if (f.trigger) where.push(eq(runs.trigger, f.trigger));
+  // A run not started yet has no lateness (NULL), so it is left out.
+  if (f.late_over_ms !== undefined) where.push(sql`${runs.startedAt} - ${runs.scheduledFor} > ${f.late_over_ms}`);
   const cond = and(...where);
   const [page, totals] = await ctx.db.batch([
     ctx.db.select().from(runs).where(cond).orderBy(desc(runs.createdAt), desc(runs.id)).limit(f.limit).offset(f.offset),

@@ -13,6 +13,9 @@ export const OrgRunListQuery = z.object({
     .openapi({ description: "true: runs no retry follows (with status=failed: final failures)" }),
   task_id: z.string().max(100).optional(),
   trigger: z.enum(RUN_TRIGGERS).optional(),
+  late_over_ms: z.coerce.number().int().min(0).max(86_400_000).optional().openapi({
+    description: "Only runs that started more than this many milliseconds after they were scheduled (started_at − scheduled_for)",
+  }),
   ...PageQuery,
 });
 
