@@ -78,8 +78,8 @@ export function createDashboard(dispatch: Dispatch) {
       q: str(q.q) || undefined,
       page: Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? "1", 10) || 1)),
     };
-    const list = ok(
-      await c.var.api.GET("/v1/tasks", {
+    const [listed, queuedRuns] = await Promise.all([
+      c.var.api.GET("/v1/tasks", {
         params: {
           query: {
             limit: PAGE_SIZE,
@@ -91,9 +91,22 @@ export function createDashboard(dispatch: Dispatch) {
           },
         },
       }),
-    );
+      // A tick claims the coming minute ahead of time, after which a task's next_run_at is the
+      // occurrence after it: the run already queued for its schedule is the one due next.
+      c.var.api.GET("/v1/runs", { params: { query: { status: "queued", trigger: "schedule", limit: 200 } } }),
+    ]);
+    const list = ok(listed);
+    const queued = new Map<string, string>();
+    for (const run of ok(queuedRuns).runs) {
+      const at = queued.get(run.task_id);
+      if (at === undefined || run.scheduled_for < at) queued.set(run.task_id, run.scheduled_for);
+    }
+    const tasks = list.tasks.map((t) => {
+      const at = queued.get(t.id);
+      return at !== undefined && (t.next_run_at === null || at < t.next_run_at) ? { ...t, next_run_at: at } : t;
+    });
     return c.html(
-      <TasksPage viewer={c.var.viewer} query={query} tasks={list.tasks} total={list.total} now={Date.now()} done={c.req.query("done")} />,
+      <TasksPage viewer={c.var.viewer} query={query} tasks={tasks} total={list.total} now={Date.now()} done={c.req.query("done")} />,
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, createTask, tenant } from "../helpers/api";
-import { captureQueue } from "../helpers/engine";
+import { captureQueue, tickAt } from "../helpers/engine";
 import { page, signIn } from "../helpers/dashboard";
 
 /** The rows of the Tasks table: each row's name cell text. */
@@ -28,6 +28,24 @@ describe("the Tasks page", () => {
     expect(r.body).toMatch(/\d{4}-\d\d-\d\d 02:00 E[SD]T/);
     expect(r.body).toContain('aria-label="Last 1 outcomes: 1 queued"');
     expect(r.body).toMatch(/<label for="q">Search<\/label>/);
+  });
+
+  it("the next run is the occurrence already queued by a tick that claimed ahead, not the one after it", async () => {
+    const q = captureQueue();
+    const { key } = await tenant();
+    const t = await createTask(key, { name: "hourly", schedule: { kind: "cron", expression: "0 * * * *", timezone: "UTC" } });
+    const due = t.next_run_at as string;
+    // The tick that claims `due` (a minute before it) queues its run and moves next_run_at an hour on.
+    await tickAt(Date.parse(due) - 60_000);
+    q.take(t.id);
+    const after = (await call("GET", `/v1/tasks/${t.id}`, { token: key })).body;
+    const queued = (await call("GET", `/v1/tasks/${t.id}/runs?status=queued`, { token: key })).body.runs as { scheduled_for: string }[];
+    const first = queued.map((x) => x.scheduled_for).sort()[0] as string;
+    expect(Date.parse(first)).toBeLessThanOrEqual(Date.parse(due));
+    expect(Date.parse(after.next_run_at)).toBeGreaterThan(Date.parse(first));
+    const r = await page("/dashboard", await signIn(key));
+    expect(r.body).toContain(`<time datetime="${first}">`);
+    expect(r.body).not.toContain(`<time datetime="${after.next_run_at}">`);
   });
 
   it("renders a hostile name as text", async () => {

@@ -6,21 +6,13 @@
  */
 import { RRule } from "rrule";
 import type { components } from "../../client";
+import { CRON_MACROS } from "../../domain/schedule/cron";
 
 type Schedule = components["schemas"]["Task"]["schedule"];
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const MACROS: Record<string, string> = {
-  "@hourly": "0 * * * *",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@weekly": "0 0 * * 0",
-  "@monthly": "0 0 1 * *",
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-};
 
 const num = (f: string) => /^\d+$/.test(f);
 const pad = (n: string | number) => String(n).padStart(2, "0");
@@ -42,7 +34,7 @@ function dayOfWeek(f: string): string | null {
 
 /** The five fields of a cron expression in words, or null when it is not a common shape. */
 export function cronWords(expression: string): string | null {
-  const fields = (MACROS[expression.trim().toLowerCase()] ?? expression).trim().split(/\s+/);
+  const fields = (CRON_MACROS[expression.trim().toLowerCase()] ?? expression).trim().split(/\s+/);
   if (fields.length !== 5) return null;
   const [min, hour, dom, mon, dow] = fields as [string, string, string, string, string];
   const anyDay = (dom === "*" || dom === "?") && mon === "*";

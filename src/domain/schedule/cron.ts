@@ -38,7 +38,8 @@ const FIELDS: readonly FieldDef[] = [
 ];
 const FIELD_LIST = "minute hour day-of-month month day-of-week";
 
-const MACROS: Record<string, string> = {
+/** The cron macros we accept, each as the 5 fields it stands for. */
+export const CRON_MACROS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
   "@daily": "0 0 * * *",
   "@midnight": "0 0 * * *",
@@ -127,9 +128,9 @@ function splitFields(expr: string): string[] {
   if (trimmed === "") throw cronError(`cron expression is empty; use 5 fields (${FIELD_LIST}), e.g. "*/15 * * * *"`);
   if (trimmed.length > 255) throw cronError("cron expression is longer than 255 characters");
   if (trimmed.startsWith("@")) {
-    const macro = MACROS[trimmed.toLowerCase()];
+    const macro = CRON_MACROS[trimmed.toLowerCase()];
     if (macro === undefined) {
-      throw cronError(`macro "${trimmed}" is not supported; use ${Object.keys(MACROS).join(", ")} or 5 fields (${FIELD_LIST})`);
+      throw cronError(`macro "${trimmed}" is not supported; use ${Object.keys(CRON_MACROS).join(", ")} or 5 fields (${FIELD_LIST})`);
     }
     return macro.split(" ");
   }
