@@ -15,7 +15,7 @@ import "./burst/defaults.mjs"; // first: sets the default port before load/confi
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { INSPECTOR, KEEP_STATE, option, PORT, RUNTIME, SERVER_VARS } from "./load/config.mjs";
+import { KEEP_STATE, option, PORT, RUNTIME, SERVER_VARS } from "./load/config.mjs";
 import { versions } from "./load/machine.mjs";
 import { launch, stopOnSignal, stopServer } from "./load/server.mjs";
 import { startSink } from "./load/sink.mjs";
@@ -45,7 +45,6 @@ async function main() {
       port: PORT,
       create_concurrency: CREATE_CONCURRENCY,
       server_vars: SERVER_VARS,
-      inspector: INSPECTOR,
       runtime: RUNTIME,
       state_dir: stateDir,
     },

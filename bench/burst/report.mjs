@@ -39,7 +39,7 @@ function section(r) {
   const lines = [
     `## N = ${r.config.n} — ${r.finished_at}`,
     "",
-    `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}, load ${m.load_average_at_start?.join(" ")}. Local runtime (\`npm start${r.config.inspector === false ? " -- --no-inspector" : ""}\`)${r.config.server_vars?.RUN_LOG ? ` with RUN_LOG=${r.config.server_vars.RUN_LOG}` : ""}; figures are this machine's. \`${r.file}\`.`,
+    `${m.cores} cores (${m.cpu ?? "?"}), Node ${m.node}, wrangler ${m.wrangler}, workerd ${m.workerd}, commit ${m.git_commit}${m.git_dirty ? " + changes" : ""}, load ${m.load_average_at_start?.join(" ")}. ${r.config.runtime ?? "local `wrangler dev`"}${r.config.server_vars?.RUN_LOG ? ` with RUN_LOG=${r.config.server_vars.RUN_LOG}` : ""}; figures are this machine's. \`${r.file}\`.`,
     "",
     "| System | lateness p50 / p90 / p99 / max (ms) | early | missing | doubled | runs per task (API / handler) | due → last call (s) |",
     "|---|---|---|---|---|---|---|",

@@ -4,9 +4,8 @@ import { TASK_TYPES } from "../../domain/task";
 import type { Viewer } from "../env";
 import type { Field, FieldErrors, Values } from "../form/task-form";
 import { OVERLAP, SCHEDULE_KINDS } from "../form/task-form";
-import { inZone } from "../format/time";
 import { Layout } from "../layout";
-import { occurrenceMark } from "./task";
+import { OccurrenceList } from "./task";
 
 type Occurrence = components["schemas"]["Occurrence"];
 
@@ -81,17 +80,7 @@ export function PreviewList(props: { occurrences?: Occurrence[]; error?: string;
       ) : props.occurrences.length === 0 ? (
         <p class="muted">No upcoming runs.</p>
       ) : (
-        <ol class="preview">
-          {props.occurrences.map((o) => {
-            const mark = occurrenceMark(o);
-            return (
-              <li class={mark ? `marked m-${mark.kind}` : undefined}>
-                <time datetime={o.at}>{inZone(o.at, props.zone)}</time>
-                {mark && <span class={`flag f-${mark.kind}`}>{` ${mark.kind === "dst" ? "DST" : mark.kind}: ${mark.text}`}</span>}
-              </li>
-            );
-          })}
-        </ol>
+        <OccurrenceList occurrences={props.occurrences} zone={props.zone} />
       )}
     </div>
   );

@@ -79,8 +79,8 @@ function Actions(props: { task: Task }) {
   );
 }
 
-function Preview(props: { occurrences: Occurrence[]; zone: string; viewerZone: string }) {
-  if (props.occurrences.length === 0) return <p class="muted">No upcoming runs.</p>;
+/** Occurrences as a list, in the task's zone (and the viewer's, when given and different), DST-moved or excluded ones marked. */
+export function OccurrenceList(props: { occurrences: Occurrence[]; zone: string; viewerZone?: string }) {
   return (
     <ol class="preview">
       {props.occurrences.map((o) => {
@@ -88,13 +88,20 @@ function Preview(props: { occurrences: Occurrence[]; zone: string; viewerZone: s
         return (
           <li class={mark ? `marked m-${mark.kind}` : undefined}>
             <time datetime={o.at}>{inZone(o.at, props.zone)}</time>
-            {props.viewerZone !== props.zone && <span class="muted">{` · ${inZone(o.at, props.viewerZone)} (yours)`}</span>}
+            {props.viewerZone && props.viewerZone !== props.zone && (
+              <span class="muted">{` · ${inZone(o.at, props.viewerZone)} (yours)`}</span>
+            )}
             {mark && <span class={`flag f-${mark.kind}`}>{` ${mark.kind === "dst" ? "DST" : mark.kind}: ${mark.text}`}</span>}
           </li>
         );
       })}
     </ol>
   );
+}
+
+function Preview(props: { occurrences: Occurrence[]; zone: string; viewerZone: string }) {
+  if (props.occurrences.length === 0) return <p class="muted">No upcoming runs.</p>;
+  return <OccurrenceList {...props} />;
 }
 
 export function RunsTable(props: { runs: readonly Run[]; zone: string }) {
